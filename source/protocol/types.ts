@@ -1,0 +1,34 @@
+/** What a datagram turned out to be, as PROTOCOL.md defines it. */
+export type ParsedRequest = Heartbeat | Malformed;
+
+export type Heartbeat = {
+  readonly kind: 'heartbeat';
+  /** The optional first word (`Ping`, `Heartbeat`, `PyHB`), kept for display. */
+  readonly label: string | undefined;
+  /** 0 to Number.MAX_SAFE_INTEGER. */
+  readonly seq: number | undefined;
+  /** The client's timestamp in milliseconds since the epoch, sub-millisecond fraction kept. */
+  readonly timestampMs: number | undefined;
+};
+
+export type MalformedReason =
+  | 'too long'
+  | 'not UTF-8'
+  | 'control character'
+  | 'bad sequence number'
+  | 'bad timestamp';
+
+export type Malformed = {
+  readonly kind: 'malformed';
+  readonly reason: MalformedReason;
+  /** True when the payload is valid UTF-8 text (an echo reply upper-cases it); false for bytes to echo verbatim. */
+  readonly isText: boolean;
+};
+
+/** `--reply`: how the server answers. `auto` picks `seed` or `echo` per request. */
+export type ReplyMode = 'auto' | 'seed' | 'echo' | 'json';
+
+export const replyModes: readonly ReplyMode[] = ['auto', 'seed', 'echo', 'json'];
+
+/** Largest request payload in bytes; anything longer is malformed. */
+export const maxRequestBytes = 1024;

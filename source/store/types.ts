@@ -1,0 +1,111 @@
+/** Liveness of one client, as SPEC.md defines it. */
+export type Liveness = 'alive' | 'late' | 'stopped';
+
+export const livenessStates: readonly Liveness[] = ['alive', 'late', 'stopped'];
+
+/** One entry of a client's history strip. */
+export type Outcome = 'replied' | 'dropped' | 'lost' | 'malformed';
+
+/** Event names, the same in text, JSON and CSV output. */
+export type EventName =
+  | 'start'
+  | 'replied'
+  | 'dropped'
+  | 'malformed'
+  | 'refused'
+  | 'late'
+  | 'stopped'
+  | 'resumed'
+  | 'evicted'
+  | 'loss'
+  | 'idle'
+  | 'log-error'
+  | 'summary'
+  | 'stop';
+
+/** Events that are not state changes: `--quiet` leaves these out of headless output. */
+export const chattyEvents: ReadonlySet<EventName> = new Set(['replied', 'dropped']);
+
+/** One event: a row of the CSV log, a line of text or JSON output. */
+export type HeartbeatEvent = {
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly event: EventName;
+  /** The client's display key (`192.0.2.7:5000`, `[2001:db8::1]:5000`), or undefined for server events. */
+  readonly client: string | undefined;
+  readonly seq: number | undefined;
+  readonly delayMs: number | undefined;
+  /** Whatever else the event carries, as `key=value;key=value` or a short phrase. */
+  readonly detail: string | undefined;
+  /** The client's liveness after the event, where the event concerns a client. */
+  readonly state: Liveness | undefined;
+};
+
+/** Receives every event as it happens. Must not throw and must not block: it runs on the packet path. */
+export type EventSink = (event: HeartbeatEvent) => void;
+
+/**
+ * What the dashboard, the outputs and the summary may read of one client. The store owns the
+ * mutable record; readers never write to it and never keep it across a reset or forget.
+ */
+export type ClientRecord = {
+  /** Display key: `address:port`, IPv6 in brackets, IPv4-mapped IPv6 shown as plain IPv4. */
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  /** The label of the latest heartbeat (`Ping`, `Heartbeat`), if any. */
+  readonly label: string | undefined;
+  readonly state: Liveness;
+
+  /** Well-formed heartbeats received (duplicates and reordered included). */
+  readonly received: number;
+  /** Heartbeat replies sent. */
+  readonly replied: number;
+  /** Heartbeat replies the loss simulation dropped. */
+  readonly dropped: number;
+  /** Sequence numbers that never arrived (net of reordered ones that arrived late). */
+  readonly lost: number;
+  readonly duplicates: number;
+  readonly reordered: number;
+  readonly restarts: number;
+  readonly malformed: number;
+  /** Replies dropped since the last reply that was sent: the N of the seed reply. */
+  readonly droppedSinceReply: number;
+  readonly lastSeq: number | undefined;
+
+  /** Server receive time minus the client's timestamp, in milliseconds. Undefined until a heartbeat carries a timestamp. */
+  readonly delayLastMs: number | undefined;
+  readonly delayMinMs: number | undefined;
+  readonly delayAvgMs: number | undefined;
+  readonly delayMaxMs: number | undefined;
+  /** RFC 3550 interarrival jitter of the delay, in milliseconds. */
+  readonly jitterMs: number | undefined;
+  /** Mean and standard deviation of the last 100 arrival intervals, in milliseconds; undefined before two heartbeats. */
+  readonly intervalMeanMs: number | undefined;
+  readonly intervalStdDevMs: number | undefined;
+
+  /** Milliseconds since the epoch. */
+  readonly firstSeen: number;
+  /** Time of the latest datagram of any kind from this client. */
+  readonly lastSeen: number;
+  /** Time of the latest well-formed heartbeat, undefined if none. */
+  readonly lastHeartbeat: number | undefined;
+
+  /** Loss as the client sees it, in percent: (dropped + lost) / (received + lost); undefined with nothing received. */
+  readonly lossPercent: number | undefined;
+  /** The most recent outcomes, oldest first (at most `historyLength`). */
+  history(): Outcome[];
+};
+
+/** How many outcomes the history strip keeps per client. */
+export const historyLength = 24;
+
+/** Counters for the whole server, for the header and the summary. */
+export type ServerTotals = {
+  readonly received: number;
+  readonly replied: number;
+  readonly dropped: number;
+  readonly malformed: number;
+  readonly refused: number;
+  readonly evicted: number;
+};
