@@ -28,7 +28,12 @@ export type Malformed = {
 /** `--reply`: how the server answers. `auto` picks `seed` or `echo` per request. */
 export type ReplyMode = 'auto' | 'seed' | 'echo' | 'json';
 
-export const replyModes: readonly ReplyMode[] = ['auto', 'seed', 'echo', 'json'];
+export const replyModes: readonly ReplyMode[] = [
+  'auto',
+  'seed',
+  'echo',
+  'json',
+];
 
 /** Largest request payload in bytes; anything longer is malformed. */
 export const maxRequestBytes = 1024;

@@ -24,7 +24,10 @@ export type EventName =
   | 'stop';
 
 /** Events that are not state changes: `--quiet` leaves these out of headless output. */
-export const chattyEvents: ReadonlySet<EventName> = new Set(['replied', 'dropped']);
+export const chattyEvents: ReadonlySet<EventName> = new Set([
+  'replied',
+  'dropped',
+]);
 
 /** One event: a row of the CSV log, a line of text or JSON output. */
 export type HeartbeatEvent = {
