@@ -47,8 +47,9 @@ export function parseChoiceFlag<T extends string>(
   raw: string,
   choices: readonly T[],
 ): T {
-  if ((choices as readonly string[]).includes(raw)) {
-    return raw as T;
+  const choice = choices.find((candidate) => candidate === raw);
+  if (choice !== undefined) {
+    return choice;
   }
 
   throw new FlagError(flag, raw, `one of ${choices.join(', ')}`);
