@@ -9,7 +9,7 @@ export type NumberRange = {
   readonly allowed?: string;
 };
 
-const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)$/v;
+const decimal = /^[+\-]?(?:\d+\.?\d*|\.\d+)$/v;
 
 /**
  * Reads a numeric flag strictly: plain decimal notation only, so `1e3`, `0x10`, `12abc`, an empty

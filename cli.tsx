@@ -1,0 +1,336 @@
+#!/usr/bin/env node
+import process from 'node:process';
+import meow from 'meow';
+import {render} from 'ink';
+import {runClient} from './source/client/run-client.js';
+import {parseClientFlags} from './source/client/client-options.js';
+import {startDemoFleet, type DemoFleet} from './source/client/demo-fleet.js';
+import {FlagError} from './source/config/flag-error.js';
+import {parseServerFlags, type ServerOptions} from './source/config/server-options.js';
+import {systemClock} from './source/clock.js';
+import {openCsvLog, LogOpenError, type CsvLog} from './source/output/csv-log.js';
+import {createHeadlessSink} from './source/output/headless-sink.js';
+import {createLineWriter} from './source/output/line-writer.js';
+import {newSessionId} from './source/output/session-id.js';
+import {formatSummary, summaryEvents} from './source/output/summary.js';
+import {randomSeed, seededRandom} from './source/random.js';
+import {BindError} from './source/server/bind-socket.js';
+import {startServer, type RunningServer} from './source/server/start-server.js';
+import type {EventSink, HeartbeatEvent} from './source/store/types.js';
+import {Dashboard} from './source/ui/dashboard.js';
+
+const serverHelp = `
+  Usage
+    $ udp-heartbeat [flags]          serve heartbeats, with a live dashboard on a terminal
+    $ udp-heartbeat client [flags]   send heartbeats (udp-heartbeat client --help)
+
+  Flags
+    --port, -p        UDP port, 1024-65535 (default 12000; when it is busy the next free one is used)
+    --host            address to listen on; :: listens on IPv6 and IPv4 (default 0.0.0.0)
+    --loss, -l        simulated loss in percent, 0-100 (default 40); alias --packetloss
+    --idle-timeout    seconds without any heartbeat before asking to shut down; 0 is off (default 60)
+    --dead-after      seconds of silence after which a client is stopped (default: adaptive)
+    --log             append every event to this CSV file (default: none)
+    --output          tui, text or json (default: tui on a terminal, else text)
+    --reply           reply format: auto, seed, echo or json (default auto)
+    --max-clients     most clients tracked; the longest silent is forgotten (default 100000)
+    --allow           comma-separated CIDR blocks allowed to send (default: everyone)
+    --seed            seed for the loss simulation, 0-4294967295 (default: random)
+    --quiet, -q       headless output keeps only state changes and the summary
+    --demo [N]        also run N simulated clients on loopback (default 5)
+    --help            show this help
+    --version         show the version
+
+  Examples
+    $ udp-heartbeat --demo
+    $ udp-heartbeat --port 12000 --loss 10 --log heartbeats.csv
+    $ udp-heartbeat --output json --quiet > events.jsonl
+`;
+
+const clientHelp = `
+  Usage
+    $ udp-heartbeat client [flags]
+
+  Flags
+    --host        server address (default 127.0.0.1)
+    --port, -p    server port (default 12000)
+    --interval    seconds between heartbeats (default 1)
+    --count, -c   heartbeats to send (default: until Ctrl+C)
+    --timeout     seconds to wait for each reply (default 1)
+    --format      seed, ping or heartbeat (default seed)
+    --clients     clients at once, each with its own socket (default 1)
+
+  Examples
+    $ udp-heartbeat client --count 10
+    $ udp-heartbeat client --format ping --interval 0.2 --clients 3
+`;
+
+/** A message the user can act on, without a stack trace. */
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`udp-heartbeat: ${message}\n`);
+  process.exit(exitCode);
+}
+
+async function clientCommand(argv: readonly string[]): Promise<void> {
+  const cli = meow(clientHelp, {
+    importMeta: import.meta,
+    argv,
+    allowUnknownFlags: false,
+    flags: {
+      host: {type: 'string'},
+      port: {type: 'string', shortFlag: 'p'},
+      interval: {type: 'string'},
+      count: {type: 'string', shortFlag: 'c'},
+      timeout: {type: 'string'},
+      format: {type: 'string'},
+      clients: {type: 'string'},
+    },
+  });
+  if (cli.input.length > 0) {
+    fail(`unexpected argument ${JSON.stringify(cli.input[0])} (see --help)`, 2);
+  }
+
+  let options;
+  try {
+    options = parseClientFlags(cli.flags);
+  } catch (error) {
+    if (error instanceof FlagError) {
+      fail(error.message, 2);
+    }
+
+    throw error;
+  }
+
+  const abort = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      abort.abort();
+    });
+  }
+
+  const report = await runClient(options, {
+    write(line) {
+      process.stdout.write(`${line}\n`);
+    },
+    signal: abort.signal,
+  });
+  process.exitCode = report.received > 0 ? 0 : 1;
+}
+
+function combineSinks(sinks: ReadonlyArray<EventSink | undefined>): EventSink | undefined {
+  const present = sinks.filter((sink) => sink !== undefined);
+  if (present.length === 0) {
+    return undefined;
+  }
+
+  if (present.length === 1) {
+    return present[0];
+  }
+
+  return (event: HeartbeatEvent) => {
+    for (const sink of present) {
+      sink(event);
+    }
+  };
+}
+
+async function serve(options: ServerOptions): Promise<void> {
+  const session = newSessionId();
+  const clock = systemClock;
+  let log: CsvLog | undefined;
+  let logError: string | undefined;
+  let server: RunningServer | undefined;
+  const writer = createLineWriter(process.stdout);
+  const headless =
+    options.output === 'tui'
+      ? undefined
+      : createHeadlessSink({format: options.output, quiet: options.quiet, session, writer});
+
+  if (options.outputNote !== undefined) {
+    process.stderr.write(`udp-heartbeat: ${options.outputNote}\n`);
+  }
+
+  if (options.logPath !== undefined) {
+    try {
+      log = await openCsvLog(options.logPath, {
+        session,
+        onError(message) {
+          logError = message;
+          server?.emit('log-error', message);
+        },
+      });
+    } catch (error) {
+      if (error instanceof LogOpenError) {
+        fail(error.message, 2);
+      }
+
+      throw error;
+    }
+  }
+
+  const sink = combineSinks([
+    log === undefined
+      ? undefined
+      : (event) => {
+          log.write(event);
+        },
+    headless,
+  ]);
+  const seed = options.seed ?? randomSeed();
+  try {
+    server = await startServer(
+      options,
+      {clock, random: seededRandom(seed), sink},
+      {logFile: options.logPath, logError: () => logError},
+    );
+  } catch (error) {
+    if (error instanceof BindError) {
+      await log?.close();
+      fail(error.message, 1);
+    }
+
+    throw error;
+  }
+
+  const running = server;
+  running.emit(
+    'start',
+    [
+      `listening=${running.listening}`,
+      `loss=${running.loss.percent}%`,
+      `seed=${seed}`,
+      `reply=${options.replyMode}`,
+      `idle_timeout=${options.idleTimeoutMs / 1000}s`,
+      options.allow ? `allow=${options.allow.text}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(';'),
+  );
+
+  let demo: DemoFleet | undefined;
+  if (options.demoClients > 0) {
+    const target = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+    demo = startDemoFleet({host: target, port: running.port, count: options.demoClients});
+  }
+
+  let ink: ReturnType<typeof render> | undefined;
+  let shuttingDown = false;
+  const shutdown = async () => {
+    if (shuttingDown) {
+      return;
+    }
+
+    shuttingDown = true;
+    await demo?.stop();
+    await running.close();
+    const endedAt = clock();
+    const clients = [...running.store.clients()].sort((a, b) => a.key.localeCompare(b.key));
+    if (sink !== undefined) {
+      for (const event of summaryEvents(clients, endedAt)) {
+        sink(event);
+      }
+    }
+
+    running.emit('stop', `duration_ms=${Math.round(endedAt - running.startedAt)}`);
+    await log?.close();
+    if (ink !== undefined) {
+      ink.unmount();
+      await ink.waitUntilExit();
+    }
+
+    await writer.flush();
+    if (options.output !== 'json') {
+      process.stdout.write(
+        formatSummary({
+          listening: running.listening,
+          startedAt: running.startedAt,
+          endedAt,
+          lossPercent: running.loss.percent,
+          lossChanged: running.loss.changed,
+          seed,
+          totals: running.store.totals,
+          clients,
+        }) + '\n',
+      );
+    }
+
+    process.exit(0);
+  };
+
+  // `on`, not `once`: Ink's signal-exit re-raises the signal when it is the last listener left.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      void shutdown();
+    });
+  }
+
+  if (options.output === 'tui') {
+    ink = render(
+      <Dashboard
+        source={running.source}
+        controller={{
+          ...running.commands,
+          quit() {
+            void shutdown();
+          },
+        }}
+      />,
+      {exitOnCtrlC: false, patchConsole: false, maxFps: 10},
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'client') {
+    await clientCommand(argv.slice(1));
+    return;
+  }
+
+  const cli = meow(serverHelp, {
+    importMeta: import.meta,
+    argv,
+    allowUnknownFlags: false,
+    flags: {
+      port: {type: 'string', shortFlag: 'p'},
+      host: {type: 'string'},
+      loss: {type: 'string', shortFlag: 'l', aliases: ['packetloss']},
+      idleTimeout: {type: 'string'},
+      deadAfter: {type: 'string'},
+      log: {type: 'string'},
+      output: {type: 'string'},
+      reply: {type: 'string'},
+      maxClients: {type: 'string'},
+      allow: {type: 'string'},
+      seed: {type: 'string'},
+      quiet: {type: 'boolean', shortFlag: 'q'},
+      demo: {type: 'string'},
+    },
+  });
+  if (cli.input.length > 0) {
+    fail(`unexpected argument ${JSON.stringify(cli.input[0])} (see --help)`, 2);
+  }
+
+  let options: ServerOptions;
+  try {
+    options = parseServerFlags(cli.flags, {
+      interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    });
+  } catch (error) {
+    if (error instanceof FlagError) {
+      fail(error.message, 2);
+    }
+
+    throw error;
+  }
+
+  await serve(options);
+}
+
+// Nothing reaches the user as a stack trace: an unexpected failure is one line and exit code 70.
+process.on('uncaughtException', (error) => {
+  fail(`internal error: ${error.message}`, 70);
+});
+main().catch((error: unknown) => {
+  fail(`internal error: ${error instanceof Error ? error.message : String(error)}`, 70);
+});
