@@ -3,7 +3,8 @@ import {cliPath} from './cli-process.js';
 import {waitFor} from './wait-for.js';
 
 // eslint-disable-next-line no-control-regex
-const ansi = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B[@-Z\\-_]|\u001B\][^\u0007]*\u0007/gv;
+const ansi =
+  /\u001B\[[0-?]*[ -/]*[@-~]|\u001B[@-Z\\-_]|\u001B\][^\u0007]*\u0007/gv;
 
 /** Removes terminal escape sequences, so tests read text as a person sees it. */
 export function stripAnsi(text: string): string {
@@ -44,8 +45,13 @@ export class PtyCli {
   async waitForText(match: RegExp | string, timeoutMs = 15_000): Promise<void> {
     await waitFor(
       () =>
-        typeof match === 'string' ? this.text().includes(match) : match.test(this.text()),
-      {timeoutMs, message: `${String(match)} on the screen; it showed:\n${this.text().slice(-3000)}`},
+        typeof match === 'string'
+          ? this.text().includes(match)
+          : match.test(this.text()),
+      {
+        timeoutMs,
+        message: `${String(match)} on the screen; it showed:\n${this.text().slice(-3000)}`,
+      },
     );
   }
 
@@ -56,7 +62,10 @@ export class PtyCli {
   }
 
   async waitForExit(timeoutMs = 15_000): Promise<number> {
-    return waitFor(() => this.exitCode, {timeoutMs, message: 'the CLI to exit'});
+    return waitFor(() => this.exitCode, {
+      timeoutMs,
+      message: 'the CLI to exit',
+    });
   }
 
   kill(): void {

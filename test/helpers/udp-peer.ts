@@ -27,7 +27,11 @@ export class UdpPeer {
     return this.socket.address().port;
   }
 
-  async send(payload: string | Uint8Array, port: number, host = '127.0.0.1'): Promise<void> {
+  async send(
+    payload: string | Uint8Array,
+    port: number,
+    host = '127.0.0.1',
+  ): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.socket.send(payload, port, host, (error) => {
         if (error) {
@@ -40,10 +44,16 @@ export class UdpPeer {
   }
 
   /** Sends and waits for the next reply. */
-  async request(payload: string | Uint8Array, port: number, host = '127.0.0.1'): Promise<string> {
+  async request(
+    payload: string | Uint8Array,
+    port: number,
+    host = '127.0.0.1',
+  ): Promise<string> {
     const before = this.replies.length;
     await this.send(payload, port, host);
-    const reply = await waitFor(() => this.replies[before], {message: 'a reply'});
+    const reply = await waitFor(() => this.replies[before], {
+      message: 'a reply',
+    });
     return reply.toString('utf8');
   }
 

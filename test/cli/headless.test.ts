@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {CliProcess} from '../helpers/cli-process.js';
+import {freePort} from '../helpers/free-port.js';
+import {UdpPeer} from '../helpers/udp-peer.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+test('without a terminal: one text line per event, and the summary on SIGTERM', async () => {
+  const port = await freePort();
+  const cli = new CliProcess([
+    '--port',
+    String(port),
+    '--loss',
+    '0',
+    '--idle-timeout',
+    '0',
+  ]);
+  const peer = await UdpPeer.open();
+  try {
+    await cli.waitForLine(/\bstart\b.*listening=0\.0\.0\.0:\d+/v);
+    for (let seq = 1; seq <= 3; seq++) {
+      await peer.request(`Ping ${seq} ${(Date.now() / 1000).toFixed(6)}`, port);
+    }
+
+    const key = `127.0.0.1:${peer.port}`;
+    await waitFor(
+      () => cli.lines().filter((line) => line.includes('replied')).length === 3,
+      {
+        message: 'three replied lines',
+      },
+    );
+    const replied = cli.lines().find((line) => line.includes('replied'));
+    assert.ok(replied?.includes(key), replied);
+    assert.match(replied ?? '', /seq=1/v);
+
+    cli.child.kill('SIGTERM');
+    assert.equal(await cli.exit(), 0);
+    const out = cli.stdout;
+    assert.match(out, /\bsummary\b.*received=3;replied=3;dropped=0;lost=0/v);
+    assert.match(out, /\bstop\b/v);
+    assert.ok(
+      out.lastIndexOf(key) > out.search(/\bstop\b/v),
+      'the summary table lists the client',
+    );
+    assert.equal(cli.stderr, '');
+  } finally {
+    await peer.close();
+    cli.child.kill('SIGKILL');
+  }
+});
+
+test('--output json --quiet: JSON objects with the CSV fields, state changes only', async () => {
+  const port = await freePort();
+  const cli = new CliProcess([
+    '--port',
+    String(port),
+    '--output',
+    'json',
+    '--quiet',
+    '--loss',
+    '50',
+    '--idle-timeout',
+    '0',
+  ]);
+  const peer = await UdpPeer.open();
+  try {
+    await cli.waitForLine(/"event":"start"/v);
+    for (let seq = 1; seq <= 10; seq++) {
+      await peer.send(`${seq}`, port);
+    }
+
+    await peer.send('not a heartbeat', port);
+    await cli.waitForLine(/"event":"malformed"/v);
+    cli.child.kill('SIGINT');
+    assert.equal(await cli.exit(), 0);
+    const events = cli
+      .lines()
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const event of events) {
+      assert.deepEqual(Object.keys(event).sort(), [
+        'client',
+        'delay_ms',
+        'detail',
+        'event',
+        'seq',
+        'session',
+        'state',
+        'time',
+      ]);
+      assert.notEqual(event['event'], 'replied');
+      assert.notEqual(event['event'], 'dropped');
+    }
+
+    const names = events.map((event) => event['event']);
+    assert.equal(names[0], 'start');
+    assert.ok(names.includes('summary'));
+    assert.equal(names.at(-1), 'stop');
+    assert.equal(new Set(events.map((event) => event['session'])).size, 1);
+  } finally {
+    await peer.close();
+    cli.child.kill('SIGKILL');
+  }
+});
+
+test('SIGHUP also shuts down cleanly with the summary', async () => {
+  const port = await freePort();
+  const cli = new CliProcess(['--port', String(port), '--idle-timeout', '0']);
+  await cli.waitForLine(/\bstart\b/v);
+  cli.child.kill('SIGHUP');
+  assert.equal(await cli.exit(), 0);
+  assert.match(cli.stdout, /\bstop\b/v);
+});
