@@ -1,0 +1,239 @@
+/*
+ * The client timestamp formats of PROTOCOL.md. Each format has one anchored regular expression,
+ * compiled once: this runs for every datagram that carries a time.
+ */
+
+const dateTime =
+  /^(\d{4})-(\d{2})-(\d{2})([ T])(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+\-]\d{2}:\d{2})?$/v;
+const epochSeconds = /^(\d{9,11})(?:\.(\d{1,9}))?$/v;
+const epochMilliseconds = /^\d{12,14}$/v;
+// Python's time.ctime() pads a one-digit day with a space; tokens joined by one space lose the pad.
+const ctime =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?:(\d{2})| ?(\d)) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/v;
+
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const months = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const powersOfTen = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+const msPerDay = 86_400_000;
+
+/**
+ * Reads a client's timestamp in one of the formats PROTOCOL.md lists.
+ * @returns Milliseconds since the Unix epoch with the sub-millisecond fraction kept, or undefined
+ * when the text is none of the formats or names an impossible date or time.
+ */
+export function parseTimestamp(text: string): number | undefined {
+  const first = text.codePointAt(0);
+  if (first === undefined) {
+    return undefined;
+  }
+
+  // Dispatch on the first character so that each datagram tries one or two patterns, not all.
+  if (first >= 0x30 && first <= 0x39) {
+    return text.length > 4 && text.codePointAt(4) === 0x2d
+      ? parseDateTime(text)
+      : parseEpoch(text);
+  }
+
+  return parseCtime(text);
+}
+
+function parseDateTime(text: string): number | undefined {
+  const match = dateTime.exec(text);
+  if (match === null) {
+    return undefined;
+  }
+
+  const [, year, month, day, separator, hour, minute, second, fraction, zone] =
+    match;
+  // An offset belongs to ISO 8601 only; `str(datetime)` of a naive time never carries one.
+  if (separator === ' ' && zone !== undefined) {
+    return undefined;
+  }
+
+  const fields = validFields(
+    Number(year),
+    Number(month),
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+  );
+  if (fields === undefined) {
+    return undefined;
+  }
+
+  let ms: number | undefined;
+  if (zone === undefined) {
+    ms = localMs(fields);
+  } else {
+    ms = utcMs(fields);
+    if (zone !== 'Z') {
+      const offsetHours = Number(zone.slice(1, 3));
+      const offsetMinutes = Number(zone.slice(4, 6));
+      if (offsetHours > 23 || offsetMinutes > 59) {
+        return undefined;
+      }
+
+      const offsetMs = (offsetHours * 60 + offsetMinutes) * 60_000;
+      ms -= zone.startsWith('-') ? -offsetMs : offsetMs;
+    }
+  }
+
+  return ms === undefined ? undefined : ms + fractionMs(fraction);
+}
+
+function parseEpoch(text: string): number | undefined {
+  const seconds = epochSeconds.exec(text);
+  if (seconds !== null) {
+    return Number(seconds[1]) * 1000 + fractionMs(seconds[2]);
+  }
+
+  return epochMilliseconds.test(text) ? Number(text) : undefined;
+}
+
+function parseCtime(text: string): number | undefined {
+  const match = ctime.exec(text);
+  if (match === null) {
+    return undefined;
+  }
+
+  const [, weekday, monthName, day2, day1, hour, minute, second, year] = match;
+  const fields = validFields(
+    Number(year),
+    months.indexOf(monthName!) + 1,
+    Number(day2 ?? day1),
+    Number(hour),
+    Number(minute),
+    Number(second),
+  );
+  // A weekday that does not match the date names a day that never was.
+  if (
+    fields === undefined ||
+    weekdays[weekdayOf(fields.year, fields.month, fields.day)] !== weekday
+  ) {
+    return undefined;
+  }
+
+  return localMs(fields);
+}
+
+type Fields = {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+};
+
+/** Checks the calendar and clock ranges; years 0001–9999 only, no leap seconds. */
+function validFields(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): Fields | undefined {
+  if (
+    year < 1 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > monthLength(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return undefined;
+  }
+
+  return {year, month, day, hour, minute, second};
+}
+
+function monthLength(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : daysInMonth[month - 1]!;
+}
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear =
+    Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 +
+    Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100) +
+    dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function weekdayOf(year: number, month: number, day: number): number {
+  // 1970-01-01 was a Thursday (4).
+  return (((daysFromCivil(year, month, day) + 4) % 7) + 7) % 7;
+}
+
+function utcMs(fields: Fields): number {
+  return (
+    daysFromCivil(fields.year, fields.month, fields.day) * msPerDay +
+    ((fields.hour * 60 + fields.minute) * 60 + fields.second) * 1000
+  );
+}
+
+/**
+ * The server's local time. Reading the fields back catches a wall-clock time that does not exist
+ * in this time zone (the hour skipped when daylight saving time begins).
+ */
+function localMs(fields: Fields): number | undefined {
+  const {year, month, day, hour, minute, second} = fields;
+  let date: Date;
+  if (year >= 100) {
+    // One local-to-UTC conversion: about half the cost of the setters below.
+    date = new Date(year, month - 1, day, hour, minute, second);
+  } else {
+    // The Date constructor would read years 0–99 as 1900–1999; setFullYear does not.
+    date = new Date(0);
+    date.setFullYear(year, month - 1, day);
+    date.setHours(hour, minute, second, 0);
+  }
+
+  if (
+    date.getFullYear() !== year ||
+    date.getMonth() !== month - 1 ||
+    date.getDate() !== day ||
+    date.getHours() !== hour ||
+    date.getMinutes() !== minute ||
+    date.getSeconds() !== second
+  ) {
+    return undefined;
+  }
+
+  return date.getTime();
+}
+
+/** `.123456789` → 123.456789 ms: one exact integer divided once, so the result is correctly rounded. */
+function fractionMs(digits: string | undefined): number {
+  return digits === undefined
+    ? 0
+    : (Number(digits) * 1000) / powersOfTen[digits.length]!;
+}
