@@ -1,0 +1,85 @@
+import {readFileSync} from 'node:fs';
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {parseRequest} from '../../source/protocol/parse-request.js';
+import {formatDelay, seedReply} from '../../source/protocol/format-reply.js';
+
+// The vectors give local times as read in UTC. Imports run first, but nothing in them reads a
+// Date until a test calls it.
+process.env.TZ = 'UTC';
+
+// The files write an absent value as null; the reader below turns every null into a missing key.
+type RequestVector = {
+  readonly name: string;
+  readonly payload_base64: string;
+  readonly expect: {
+    readonly kind: 'heartbeat' | 'malformed';
+    readonly label?: string;
+    readonly seq?: number;
+    readonly timestamp_ms?: number;
+    readonly reason?: string;
+  };
+};
+
+type ReplyVector = {
+  readonly delay_us: number;
+  readonly text: string;
+  readonly reply: string;
+};
+
+function readVectors<T>(file: string): T[] {
+  const url = new URL(`../fixtures/vectors/${file}`, import.meta.url);
+  const text = readFileSync(url, 'utf8');
+  const vectors: unknown = JSON.parse(
+    text,
+    (_key, value: unknown) => value ?? undefined,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- fixtures of a known shape
+  return (vectors as {cases: T[]}).cases;
+}
+
+const requests = readVectors<RequestVector>('requests.json');
+const replies = readVectors<ReplyVector>('replies.json');
+
+test('the vector files are there to test against', () => {
+  assert.ok(requests.length >= 30);
+  assert.ok(replies.length >= 10);
+});
+
+for (const vector of requests) {
+  test(`request vector: ${vector.name}`, () => {
+    const parsed = parseRequest(Buffer.from(vector.payload_base64, 'base64'));
+    const {expect} = vector;
+    if (expect.kind === 'malformed') {
+      assert.equal(parsed.kind, 'malformed');
+      assert.ok(expect.reason, 'the vector names a reason');
+      assert.equal(parsed.kind === 'malformed' && parsed.reason, expect.reason);
+      return;
+    }
+
+    assert.equal(parsed.kind, 'heartbeat');
+    if (parsed.kind !== 'heartbeat') {
+      return;
+    }
+
+    assert.equal(parsed.label, expect.label);
+    assert.equal(parsed.seq, expect.seq);
+    if (expect.timestamp_ms === undefined) {
+      assert.equal(parsed.timestampMs, undefined);
+    } else {
+      assert.ok(parsed.timestampMs !== undefined, 'a timestamp');
+      assert.ok(
+        Math.abs(parsed.timestampMs - expect.timestamp_ms) <= 0.001,
+        `${parsed.timestampMs} is not within 0.001 of ${expect.timestamp_ms}`,
+      );
+    }
+  });
+}
+
+for (const vector of replies) {
+  test(`reply vector: ${vector.delay_us} us`, () => {
+    assert.equal(formatDelay(vector.delay_us), vector.text);
+    // The server holds delays in milliseconds.
+    assert.equal(seedReply(vector.delay_us / 1000, 3), vector.reply);
+  });
+}
