@@ -10,8 +10,8 @@ import {
 
 /*
  * Runs once per datagram, tens of thousands of times a second: it scans bytes and character codes
- * by hand, slices only the tokens it keeps, and returns shared frozen objects for the common
- * failures so that a flood of junk allocates next to nothing.
+ * by hand, slices only the tokens it keeps, and returns shared frozen objects for every malformed
+ * result, so junk that fails the byte checks allocates nothing at all.
  */
 
 const label = /^[A-Za-z][\w\-]{0,31}$/v;
