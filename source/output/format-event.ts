@@ -1,0 +1,116 @@
+import type {HeartbeatEvent} from '../store/types.js';
+import {formatIsoTime} from './format-time.js';
+
+/** Wide enough for the longest event names (`malformed`, `log-error`), so columns line up. */
+const eventWidth = 9;
+/** Wide enough for any IPv4 client (`255.255.255.255:65535`); IPv6 clients push the line out. */
+const clientWidth = 21;
+
+/** The CSV log's columns, in order; a JSON line has these and `state`. */
+export const eventColumns = [
+  'session',
+  'time',
+  'event',
+  'client',
+  'seq',
+  'delay_ms',
+  'detail',
+] as const;
+
+/** A delay in milliseconds with three decimals (microseconds), the precision the clocks give. */
+export function formatDelayMs(delayMs: number): string {
+  return delayMs.toFixed(3);
+}
+
+/**
+ * Control characters (newlines, escape sequences) can reach a detail from a datagram; in a text
+ * line they would split the line or drive the terminal, so they are shown escaped.
+ */
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001F\u007F-\u009F]/gv;
+
+function escapeControl(text: string): string {
+  return text.replaceAll(controlCharacters, (character) => {
+    switch (character) {
+      case '\n': {
+        return String.raw`\n`;
+      }
+
+      case '\r': {
+        return String.raw`\r`;
+      }
+
+      case '\t': {
+        return String.raw`\t`;
+      }
+
+      default: {
+        return (
+          String.raw`\x` +
+          character.codePointAt(0)!.toString(16).padStart(2, '0')
+        );
+      }
+    }
+  });
+}
+
+/**
+ * One line for people (`--output text`), without a trailing newline:
+ * `2026-11-24T06:31:07.123+00:00  replied    127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`.
+ * Absent fields are left out.
+ */
+export function formatEventText(event: HeartbeatEvent): string {
+  let line = `${formatIsoTime(event.time)}  ${event.event.padEnd(eventWidth)}`;
+  const fields: string[] = [];
+  if (event.seq !== undefined) {
+    fields.push(`seq=${event.seq}`);
+  }
+
+  if (event.delayMs !== undefined) {
+    fields.push(`delay=${formatDelayMs(event.delayMs)}ms`);
+  }
+
+  if (event.detail !== undefined && event.detail !== '') {
+    fields.push(escapeControl(event.detail));
+  }
+
+  if (event.state !== undefined) {
+    fields.push(`state=${event.state}`);
+  }
+
+  if (event.client !== undefined) {
+    const client = escapeControl(event.client);
+    line += `  ${fields.length > 0 ? client.padEnd(clientWidth) : client}`;
+  }
+
+  return fields.length > 0 ? `${line}  ${fields.join(' ')}` : line;
+}
+
+/** Three decimals as a JSON number; a value JSON cannot hold (NaN, Infinity) counts as absent. */
+function jsonDelay(delayMs: number | undefined): number | undefined {
+  if (delayMs === undefined || !Number.isFinite(delayMs)) {
+    return undefined;
+  }
+
+  return Math.round(delayMs * 1000) / 1000;
+}
+
+/**
+ * One JSON object (`--output json`), without a trailing newline: the CSV's fields
+ * (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as null.
+ */
+export function formatEventJson(
+  event: HeartbeatEvent,
+  session: string,
+): string {
+  return JSON.stringify({
+    session,
+    time: formatIsoTime(event.time),
+    event: event.event,
+    client: event.client ?? null,
+    seq: event.seq ?? null,
+    delay_ms: jsonDelay(event.delayMs) ?? null,
+    detail: event.detail ?? null,
+    state: event.state ?? null,
+  });
+}

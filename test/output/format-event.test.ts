@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {
+  formatEventJson,
+  formatEventText,
+} from '../../source/output/format-event.js';
+import {formatIsoTime} from '../../source/output/format-time.js';
+import type {EventName, HeartbeatEvent} from '../../source/store/types.js';
+import {allEvents, makeEvent, parseJsonObject} from './records.js';
+
+const client = '127.0.0.1:5000';
+
+/** One event of every kind, as the server emits them. */
+const samples: Record<EventName, HeartbeatEvent> = {
+  start: makeEvent({
+    event: 'start',
+    detail: 'listening=0.0.0.0:12000;loss=40%;seed=7',
+  }),
+  replied: makeEvent({
+    event: 'replied',
+    client,
+    seq: 7,
+    delayMs: 0.4123,
+    detail: 'lost_in_between=0',
+    state: 'alive',
+  }),
+  dropped: makeEvent({
+    event: 'dropped',
+    client,
+    seq: 8,
+    delayMs: 1.5,
+    state: 'alive',
+  }),
+  malformed: makeEvent({
+    event: 'malformed',
+    client,
+    detail: 'not a heartbeat',
+    state: 'alive',
+  }),
+  refused: makeEvent({
+    event: 'refused',
+    client: '203.0.113.9:4000',
+    detail: 'outside --allow',
+  }),
+  late: makeEvent({event: 'late', client, state: 'late'}),
+  stopped: makeEvent({event: 'stopped', client, state: 'stopped'}),
+  resumed: makeEvent({event: 'resumed', client, seq: 9, state: 'alive'}),
+  evicted: makeEvent({
+    event: 'evicted',
+    client: '[2001:db8::1]:5000',
+    state: 'stopped',
+  }),
+  loss: makeEvent({event: 'loss', detail: 'loss=15%'}),
+  idle: makeEvent({event: 'idle', detail: 'silent_for=60s'}),
+  'log-error': makeEvent({
+    event: 'log-error',
+    detail: 'log write failed: no space left on device (ENOSPC)',
+  }),
+  summary: makeEvent({
+    event: 'summary',
+    client,
+    seq: 9,
+    delayMs: 0.5,
+    detail: 'received=3;replied=2;dropped=1;lost=0;loss=33.33%',
+    state: 'alive',
+  }),
+  stop: makeEvent({event: 'stop', detail: 'duration_ms=1234'}),
+};
+
+const time = formatIsoTime(samples.start.time);
+
+test('text: one line per event kind, fixed-width event column, absent fields left out', () => {
+  const expected: Record<EventName, string> = {
+    start: `${time}  start      listening=0.0.0.0:12000;loss=40%;seed=7`,
+    replied: `${time}  replied    127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`,
+    dropped: `${time}  dropped    127.0.0.1:5000         seq=8 delay=1.500ms state=alive`,
+    malformed: `${time}  malformed  127.0.0.1:5000         not a heartbeat state=alive`,
+    refused: `${time}  refused    203.0.113.9:4000       outside --allow`,
+    late: `${time}  late       127.0.0.1:5000         state=late`,
+    stopped: `${time}  stopped    127.0.0.1:5000         state=stopped`,
+    resumed: `${time}  resumed    127.0.0.1:5000         seq=9 state=alive`,
+    evicted: `${time}  evicted    [2001:db8::1]:5000     state=stopped`,
+    loss: `${time}  loss       loss=15%`,
+    idle: `${time}  idle       silent_for=60s`,
+    'log-error': `${time}  log-error  log write failed: no space left on device (ENOSPC)`,
+    summary: `${time}  summary    127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33% state=alive`,
+    stop: `${time}  stop       duration_ms=1234`,
+  };
+  for (const name of allEvents) {
+    assert.equal(formatEventText(samples[name]), expected[name], name);
+  }
+});
+
+test('text: a server event with nothing else is just the time and the name', () => {
+  assert.equal(
+    formatEventText(makeEvent({event: 'stop'})),
+    `${time}  stop     `,
+  );
+  assert.equal(
+    formatEventText(makeEvent({event: 'late', client})),
+    `${time}  late       127.0.0.1:5000`,
+  );
+});
+
+test('text: control characters in a detail are escaped, so a line stays one line and cannot drive the terminal', () => {
+  const line = formatEventText(
+    makeEvent({
+      event: 'malformed',
+      client,
+      detail: 'a\nb\r\tc\u001B[2Jd\u0000',
+    }),
+  );
+  assert.equal(
+    line,
+    String.raw`${time}  malformed  127.0.0.1:5000         a\nb\r\tc\x1b[2Jd\x00`,
+  );
+  assert.ok(
+    [...line].every((character) => character >= ' '),
+    'no control characters',
+  );
+});
+
+test('json: every event kind is one object with exactly the CSV fields and state, absent ones null', () => {
+  for (const name of allEvents) {
+    const event = samples[name];
+    const line = formatEventJson(event, 'abcd1234');
+    assert.doesNotMatch(line, /\n/v);
+    const object = parseJsonObject(line);
+    assert.deepEqual(Object.keys(object), [
+      'session',
+      'time',
+      'event',
+      'client',
+      'seq',
+      'delay_ms',
+      'detail',
+      'state',
+    ]);
+    assert.equal(object.session, 'abcd1234');
+    assert.equal(object.time, time);
+    assert.equal(object.event, name);
+    assert.equal(object.client, event.client ?? null);
+    assert.equal(object.seq, event.seq ?? null);
+    assert.equal(object.detail, event.detail ?? null);
+    assert.equal(object.state, event.state ?? null);
+  }
+});
+
+test('json: delay in milliseconds to three decimals; nulls for absent values', () => {
+  assert.deepEqual(JSON.parse(formatEventJson(samples.replied, 's')), {
+    session: 's',
+    time,
+    event: 'replied',
+    client,
+    seq: 7,
+    delay_ms: 0.412,
+    detail: 'lost_in_between=0',
+    state: 'alive',
+  });
+  assert.deepEqual(JSON.parse(formatEventJson(samples.stop, 's')), {
+    session: 's',
+    time,
+    event: 'stop',
+    client: null,
+    seq: null,
+    delay_ms: null,
+    detail: 'duration_ms=1234',
+    state: null,
+  });
+  const weird = parseJsonObject(
+    formatEventJson(
+      makeEvent({event: 'malformed', delayMs: Number.NaN, detail: 'a\n"b"'}),
+      's',
+    ),
+  );
+  assert.equal(weird.delay_ms, null);
+  assert.equal(weird.detail, 'a\n"b"');
+});
