@@ -1,0 +1,261 @@
+import {Buffer} from 'node:buffer';
+import {open, type FileHandle} from 'node:fs/promises';
+import {stringify} from 'csv-stringify/sync';
+import type {HeartbeatEvent} from '../store/types.js';
+import {eventColumns, formatDelayMs} from './format-event.js';
+import {formatIsoTime} from './format-time.js';
+import {describeSystemError, errorReason} from './system-error.js';
+
+/** The log file cannot be used; the message is one line naming the flag, the path and the reason. */
+export class LogOpenError extends Error {
+  readonly path: string;
+
+  constructor(path: string, reason: string) {
+    super(`--log: cannot open ${JSON.stringify(path)}: ${reason}`);
+    this.name = 'LogOpenError';
+    this.path = path;
+  }
+}
+
+export type CsvLogOptions = {
+  /** The run's id, the first column of every row. */
+  readonly session: string;
+  /** Told once per distinct failure while running (`log write failed: no space left on device (ENOSPC)`). Serving goes on. */
+  readonly onError: (message: string) => void;
+  /** How long an event may wait before its batch is written; default 100 ms. */
+  readonly flushIntervalMs?: number;
+  /** A batch this large is written without waiting for the timer; default 2000 events. */
+  readonly batchEvents?: number;
+  /** Most events held while the disk is slow; past it events are counted as not written. Default 100000. */
+  readonly maxPendingEvents?: number;
+};
+
+export type CsvLog = {
+  readonly path: string;
+  /** Queues one event. O(1), never blocks, never throws. */
+  write(event: HeartbeatEvent): void;
+  /** Writes everything queued and closes the file; afterwards the file ends with complete rows. Never rejects. */
+  close(): Promise<void>;
+  /** The latest write failure, if any, for the dashboard's header. */
+  lastError(): string | undefined;
+  /** Events that were not written: failed writes, more than the disk could take, events after close. */
+  notWritten(): number;
+};
+
+function toRow(
+  session: string,
+  event: HeartbeatEvent,
+): Array<string | number | undefined> {
+  return [
+    session,
+    formatIsoTime(event.time),
+    event.event,
+    event.client,
+    event.seq,
+    event.delayMs === undefined ? undefined : formatDelayMs(event.delayMs),
+    event.detail,
+  ];
+}
+
+async function openForAppend(
+  path: string,
+): Promise<{handle: FileHandle; empty: boolean}> {
+  if (path === '') {
+    throw new LogOpenError(path, 'the path is empty');
+  }
+
+  let handle: FileHandle;
+  try {
+    // Append mode creates a missing file and never overwrites what earlier runs wrote.
+    handle = await open(path, 'a');
+  } catch (error) {
+    throw new LogOpenError(path, errorReason(error));
+  }
+
+  try {
+    const stats = await handle.stat();
+    return {handle, empty: stats.size === 0};
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw new LogOpenError(path, errorReason(error));
+  }
+}
+
+/**
+ * Opens the CSV event log for appending: the header `session,time,event,client,seq,delay_ms,detail`
+ * goes in only when the file is new or empty. Rows are queued and written in batches by
+ * csv-stringify (which does all the quoting), so logging never holds up packet handling.
+ *
+ * @throws {LogOpenError} when the file cannot be opened for writing.
+ */
+export async function openCsvLog(
+  path: string,
+  options: CsvLogOptions,
+): Promise<CsvLog> {
+  const {session, onError} = options;
+  const flushIntervalMs = options.flushIntervalMs ?? 100;
+  const batchEvents = options.batchEvents ?? 2000;
+  const maxPendingEvents = options.maxPendingEvents ?? 100_000;
+  const {handle, empty} = await openForAppend(path);
+
+  let headerPending = empty;
+  let pending: HeartbeatEvent[] = [];
+  let writing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closing = false;
+  let closed: Promise<void> | undefined;
+  let lastError: string | undefined;
+  /** The failure last told to onError; cleared by a successful write, so a new failure is told again. */
+  let reported: string | undefined;
+  let notWritten = 0;
+  /** A failed write left part of a row behind: the next write starts on a new line. */
+  let partialRow = false;
+
+  function report(message: string): void {
+    lastError = message;
+    if (message === reported) {
+      return;
+    }
+
+    reported = message;
+    try {
+      onError(message);
+    } catch {
+      // The log must never take the server down, whatever the listener does.
+    }
+  }
+
+  function clearTimer(): void {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+  }
+
+  async function writeBatch(batch: HeartbeatEvent[]): Promise<void> {
+    let buffer: Uint8Array;
+    try {
+      const rows: Array<ReadonlyArray<string | number | undefined>> = [];
+      if (headerPending) {
+        rows.push(eventColumns);
+      }
+
+      for (const event of batch) {
+        rows.push(toRow(session, event));
+      }
+
+      buffer = Buffer.from((partialRow ? '\n' : '') + stringify(rows));
+    } catch (error) {
+      notWritten += batch.length;
+      report(`log write failed: ${describeSystemError(error)}`);
+      return;
+    }
+
+    let offset = 0;
+    try {
+      while (offset < buffer.length) {
+        const {bytesWritten} = await handle.write(
+          buffer,
+          offset,
+          buffer.length - offset,
+        );
+        offset += bytesWritten;
+      }
+    } catch (error) {
+      if (offset > 0) {
+        partialRow = buffer[offset - 1] !== 0x0a;
+        headerPending = false;
+      }
+
+      notWritten += batch.length;
+      report(`log write failed: ${describeSystemError(error)}`);
+      return;
+    }
+
+    headerPending = false;
+    partialRow = false;
+    reported = undefined;
+  }
+
+  async function writeQueued(): Promise<void> {
+    // Events that arrive during a write form the next batch: under load, batches grow by themselves.
+    do {
+      const batch = pending;
+      pending = [];
+      await writeBatch(batch);
+    } while (moreToWrite());
+  }
+
+  function moreToWrite(): boolean {
+    return pending.length >= batchEvents || (closing && pending.length > 0);
+  }
+
+  function startWriting(): void {
+    clearTimer();
+    if (writing !== undefined || (pending.length === 0 && !headerPending)) {
+      return;
+    }
+
+    writing = writeQueued().finally(() => {
+      writing = undefined;
+      if (pending.length > 0 && !closing) {
+        schedule();
+      }
+    });
+  }
+
+  function schedule(): void {
+    if (timer === undefined && writing === undefined) {
+      timer = setTimeout(startWriting, flushIntervalMs);
+    }
+  }
+
+  async function close(): Promise<void> {
+    closing = true;
+    clearTimer();
+    while (writing !== undefined || pending.length > 0) {
+      startWriting();
+      await writing;
+    }
+
+    try {
+      await handle.close();
+    } catch (error) {
+      report(`log close failed: ${describeSystemError(error)}`);
+    }
+  }
+
+  // The header goes out at once, so a new log shows its columns from the start.
+  startWriting();
+
+  return {
+    path,
+    write(event) {
+      if (closing) {
+        notWritten++;
+        return;
+      }
+
+      if (pending.length >= maxPendingEvents) {
+        notWritten++;
+        report(
+          'log write failed: the disk is not keeping up; events are left out',
+        );
+        return;
+      }
+
+      pending.push(event);
+      if (pending.length >= batchEvents && writing === undefined) {
+        startWriting();
+      } else {
+        schedule();
+      }
+    },
+    async close() {
+      closed ??= close();
+      return closed;
+    },
+    lastError: () => lastError,
+    notWritten: () => notWritten,
+  };
+}
