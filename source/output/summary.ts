@@ -1,0 +1,191 @@
+import {createElement} from 'react';
+import {renderToString} from 'ink';
+import {Table} from '@alcalzone/ink-table';
+import type {
+  ClientRecord,
+  HeartbeatEvent,
+  ServerTotals,
+} from '../store/types.js';
+import {formatDelayMs} from './format-event.js';
+import {formatClockTime, formatDuration, formatIsoTime} from './format-time.js';
+
+/**
+ * Most clients drawn in the exit table. Ink lays out every cell, about 3 ms a row, so a table of
+ * 100000 clients would hold the exit for minutes; the CSV log's summary rows list every client.
+ */
+export const summaryTableRows = 100;
+
+export type SummaryInput = {
+  /** Where the server listened (`0.0.0.0:12000`). */
+  readonly listening: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The simulated loss at the end, in percent. */
+  readonly lossPercent: number;
+  /** Whether the loss was changed while running. */
+  readonly lossChanged: boolean;
+  /** The loss simulation's seed, if one was given or chosen. */
+  readonly seed: number | undefined;
+  readonly totals: ServerTotals;
+  readonly clients: Iterable<ClientRecord>;
+  /** The CSV log, if any: clients left out of the table are found there. */
+  readonly logPath?: string;
+  /** Most clients drawn in the table; default `summaryTableRows`. */
+  readonly maxRows?: number;
+};
+
+/** A percentage with at most two decimals and no trailing zeros: `40`, `12.5`, `33.33`. */
+function formatPercent(percent: number): string {
+  return String(Number(percent.toFixed(2)));
+}
+
+/** `received=…;replied=…;dropped=…;lost=…;loss=…%`, the detail of a client's summary event. */
+export function summaryDetail(client: ClientRecord): string {
+  const counts = `received=${client.received};replied=${client.replied};dropped=${client.dropped};lost=${client.lost}`;
+  return client.lossPercent === undefined
+    ? counts
+    : `${counts};loss=${formatPercent(client.lossPercent)}%`;
+}
+
+/** One `summary` event per client, for the CSV log and the headless output at shutdown. */
+export function* summaryEvents(
+  clients: Iterable<ClientRecord>,
+  now: number,
+): Generator<HeartbeatEvent, void, undefined> {
+  for (const client of clients) {
+    yield {
+      time: now,
+      event: 'summary',
+      client: client.key,
+      seq: client.lastSeq,
+      delayMs: client.delayAvgMs,
+      detail: summaryDetail(client),
+      state: client.state,
+    };
+  }
+}
+
+// Numeric collation puts 10.0.0.9 before 10.0.0.10 and port 5000 before 40000.
+const clientOrder = new Intl.Collator('en', {numeric: true});
+
+type SummaryRow = Record<string, string | number>;
+
+const tableColumns = [
+  'client',
+  'state',
+  {key: 'received', align: 'right'},
+  {key: 'replied', align: 'right'},
+  {key: 'dropped', align: 'right'},
+  {key: 'lost', align: 'right'},
+  {key: 'loss %', align: 'right'},
+  {key: 'delay avg', align: 'right'},
+  'last heartbeat',
+] as const;
+
+function lastHeartbeatCell(
+  lastHeartbeat: number | undefined,
+  endedAt: number,
+): string {
+  if (lastHeartbeat === undefined) {
+    return '-';
+  }
+
+  // A clock time alone is ambiguous once the run spans midnight: then the date goes in front.
+  const sameDay =
+    new Date(lastHeartbeat).toDateString() === new Date(endedAt).toDateString();
+  return sameDay
+    ? formatClockTime(lastHeartbeat)
+    : `${formatIsoTime(lastHeartbeat).slice(0, 10)} ${formatClockTime(lastHeartbeat)}`;
+}
+
+function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
+  // Cells stay ASCII: the table measures widths with String#length.
+  return {
+    client: client.key,
+    state: client.state,
+    received: client.received,
+    replied: client.replied,
+    dropped: client.dropped,
+    lost: client.lost,
+    'loss %':
+      client.lossPercent === undefined ? '-' : client.lossPercent.toFixed(1),
+    'delay avg':
+      client.delayAvgMs === undefined
+        ? '-'
+        : `${formatDelayMs(client.delayAvgMs)}ms`,
+    'last heartbeat': lastHeartbeatCell(client.lastHeartbeat, endedAt),
+  };
+}
+
+function renderTable(rows: SummaryRow[]): string {
+  // Wide enough that no row wraps; Ink does not pad lines to this width.
+  return renderToString(
+    createElement(Table<SummaryRow>, {data: rows, columns: [...tableColumns]}),
+    {
+      columns: 1000,
+    },
+  );
+}
+
+function formatLoss(input: SummaryInput): string {
+  const seed = input.seed === undefined ? 'random seed' : `seed ${input.seed}`;
+  const changed = input.lossChanged ? 'changed while running' : 'unchanged';
+  return `${formatPercent(input.lossPercent)}% (${changed}), ${seed}`;
+}
+
+function formatTotals(totals: ServerTotals): string {
+  return [
+    `received ${totals.received}`,
+    `replied ${totals.replied}`,
+    `dropped ${totals.dropped}`,
+    `malformed ${totals.malformed}`,
+    `refused ${totals.refused}`,
+    `evicted ${totals.evicted}`,
+  ].join(', ');
+}
+
+/**
+ * The report printed at exit: where the server listened, when, for how long, the loss settings,
+ * the totals, then a table of the clients (sorted by address; the first `maxRows` of them).
+ */
+export function formatSummary(input: SummaryInput): string {
+  const maxRows = Math.max(0, input.maxRows ?? summaryTableRows);
+  const clients = [...input.clients].toSorted((a, b) =>
+    clientOrder.compare(a.key, b.key),
+  );
+  const lines = [
+    'udp-heartbeat summary',
+    `  listened on  ${input.listening}`,
+    `  started      ${formatIsoTime(input.startedAt)}`,
+    `  ended        ${formatIsoTime(input.endedAt)}`,
+    `  duration     ${formatDuration(input.endedAt - input.startedAt)}`,
+    `  loss         ${formatLoss(input)}`,
+    `  totals       ${formatTotals(input.totals)}`,
+    `  clients      ${clients.length}`,
+  ];
+  if (clients.length === 0) {
+    lines.push('', 'No clients were heard.');
+    return lines.join('\n');
+  }
+
+  const shown = clients.slice(0, maxRows);
+  lines.push('');
+  if (shown.length > 0) {
+    lines.push(
+      renderTable(shown.map((client) => tableRow(client, input.endedAt))),
+    );
+  }
+
+  const more = clients.length - shown.length;
+  if (more > 0) {
+    const where =
+      input.logPath === undefined
+        ? ''
+        : ` (all of them are in the summary rows of ${JSON.stringify(input.logPath)})`;
+    lines.push(
+      `… and ${more} more ${more === 1 ? 'client' : 'clients'}${where}`,
+    );
+  }
+
+  return lines.join('\n');
+}
