@@ -102,6 +102,7 @@ export async function openCsvLog(
   let pending: HeartbeatEvent[] = [];
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let timerDelayMs = 0;
   let closing = false;
   let closed: Promise<void> | undefined;
   let lastError: string | undefined;
@@ -199,15 +200,23 @@ export async function openCsvLog(
     writing = writeQueued().finally(() => {
       writing = undefined;
       if (pending.length > 0 && !closing) {
-        schedule();
+        schedule(flushIntervalMs);
       }
     });
   }
 
-  function schedule(): void {
-    if (timer === undefined && writing === undefined) {
-      timer = setTimeout(startWriting, flushIntervalMs);
+  /** Starts a write after `delayMs`, unless one is running (it takes the new events) or due sooner. */
+  function schedule(delayMs: number): void {
+    if (
+      writing !== undefined ||
+      (timer !== undefined && timerDelayMs <= delayMs)
+    ) {
+      return;
     }
+
+    clearTimer();
+    timer = setTimeout(startWriting, delayMs);
+    timerDelayMs = delayMs;
   }
 
   async function close(): Promise<void> {
@@ -245,11 +254,9 @@ export async function openCsvLog(
       }
 
       pending.push(event);
-      if (pending.length >= batchEvents && writing === undefined) {
-        startWriting();
-      } else {
-        schedule();
-      }
+      // A full batch goes out on the next turn of the event loop, not inside this call: formatting
+      // it takes milliseconds, and this runs on the packet path.
+      schedule(pending.length >= batchEvents ? 0 : flushIntervalMs);
     },
     async close() {
       closed ??= close();

@@ -1,4 +1,9 @@
-import {chattyEvents, type EventSink} from '../store/types.js';
+import {type Clock, systemClock} from '../clock.js';
+import {
+  chattyEvents,
+  type EventSink,
+  type HeartbeatEvent,
+} from '../store/types.js';
 import {formatEventJson, formatEventText} from './format-event.js';
 import type {LineWriter} from './line-writer.js';
 
@@ -32,5 +37,31 @@ export function createHeadlessSink(options: HeadlessSinkOptions): EventSink {
     }
 
     writer.write(formatEventText(event));
+  };
+}
+
+/**
+ * The line a writer prints after skipping output it could not keep up with, as a `log-error`
+ * event in the sink's format: a JSON consumer keeps getting objects with the usual fields.
+ * Pass it as the line writer's `skippedLine`.
+ */
+export function skippedLineFor(
+  format: 'text' | 'json',
+  session: string,
+  clock: Clock = systemClock,
+): (count: number) => string {
+  return (count) => {
+    const event: HeartbeatEvent = {
+      time: clock(),
+      event: 'log-error',
+      client: undefined,
+      seq: undefined,
+      delayMs: undefined,
+      detail: `output_skipped=${count};reason=output could not keep up`,
+      state: undefined,
+    };
+    return format === 'json'
+      ? formatEventJson(event, session)
+      : formatEventText(event);
   };
 }

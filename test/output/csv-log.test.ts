@@ -221,6 +221,30 @@ test('events reach the file on the timer, without close()', async () => {
   });
 });
 
+test('a full batch is written without waiting for the timer', async () => {
+  await withTempDir(async (directory) => {
+    const file = path.join(directory, 'events.csv');
+    const log = await openCsvLog(file, {
+      session: 's1',
+      onError: noErrors,
+      flushIntervalMs: 1_000_000,
+      batchEvents: 3,
+    });
+    for (let seq = 0; seq < 3; seq++) {
+      log.write(makeEvent({event: 'replied', seq}));
+    }
+
+    await waitFor(
+      async () => {
+        const content = await readFile(file, 'utf8');
+        return content.split('\n').length === 5;
+      },
+      {message: 'the batch in the file'},
+    );
+    await log.close();
+  });
+});
+
 test('more events than the disk takes are counted as not written, with memory bounded', async () => {
   await withTempDir(async (directory) => {
     const file = path.join(directory, 'events.csv');

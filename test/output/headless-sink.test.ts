@@ -4,7 +4,11 @@ import {
   formatEventJson,
   formatEventText,
 } from '../../source/output/format-event.js';
-import {createHeadlessSink} from '../../source/output/headless-sink.js';
+import {
+  createHeadlessSink,
+  skippedLineFor,
+} from '../../source/output/headless-sink.js';
+import {formatIsoTime} from '../../source/output/format-time.js';
 import {chattyEvents} from '../../source/store/types.js';
 import {allEvents, makeEvent, parseJsonObject} from './records.js';
 
@@ -68,4 +72,25 @@ test('quiet drops replied and dropped, and keeps every state change and the summ
       );
     }
   }
+});
+
+test('the skipped-output notice is an event line in the same format', () => {
+  const time = Date.UTC(2026, 10, 24, 6, 31, 7, 123);
+  const json = parseJsonObject(
+    skippedLineFor('json', 'feedc0de', () => time)(42),
+  );
+  assert.deepEqual(json, {
+    session: 'feedc0de',
+    time: formatIsoTime(time),
+    event: 'log-error',
+    client: null,
+    seq: null,
+    delay_ms: null,
+    detail: 'output_skipped=42;reason=output could not keep up',
+    state: null,
+  });
+  assert.equal(
+    skippedLineFor('text', 'feedc0de', () => time)(3),
+    `${formatIsoTime(time)}  log-error  output_skipped=3;reason=output could not keep up`,
+  );
 });
