@@ -21,29 +21,13 @@ function between(random: RandomSource, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
 
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const months = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
 /** Python's `time.ctime()` in local time: `Mon Apr 14 12:00:00 2025`, the day padded with a space. */
 function ctime(nowMs: number): string {
-  const date = new Date(Math.floor(nowMs));
-  const time = [date.getHours(), date.getMinutes(), date.getSeconds()]
-    .map((part) => String(part).padStart(2, '0'))
-    .join(':');
-  return `${weekdays[date.getDay()]!} ${months[date.getMonth()]!} ${String(date.getDate()).padStart(2, ' ')} ${time} ${date.getFullYear()}`;
+  // Date's own text is fixed by the language: `Mon Apr 14 2025 12:00:00 GMT+0000 (…)`, local time.
+  const [weekday, month, day, year, time] = new Date(Math.floor(nowMs))
+    .toString()
+    .split(' ');
+  return `${weekday!} ${month!} ${String(Number(day)).padStart(2, ' ')} ${time!} ${year!}`;
 }
 
 /** Datagrams a broken client sends: an impossible date, a negative number, bytes that are not text. */

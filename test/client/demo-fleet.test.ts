@@ -177,6 +177,29 @@ test('every datagram of the other behaviours is a heartbeat the server accepts',
   }
 });
 
+test('the ctime() client writes local time the server reads back to the second', () => {
+  const ticker = behaviourNamed('ctime').create(seededRandom(1));
+  // A one-digit day, padded with a space as Python does, and a two-digit one.
+  for (const nowMs of [
+    new Date(2025, 3, 4, 9, 5, 7, 250).getTime(),
+    start + 0.5,
+  ]) {
+    const payload = ticker(0, nowMs);
+    assert.ok(typeof payload === 'string');
+    const request = parseRequest(Buffer.from(payload));
+    assert.equal(request.kind, 'heartbeat', String(payload));
+    if (request.kind === 'heartbeat') {
+      assert.equal(request.label, 'Ping');
+      assert.equal(request.timestampMs, Math.floor(nowMs / 1000) * 1000);
+    }
+  }
+
+  assert.match(
+    String(ticker(1, new Date(2025, 3, 4, 9, 5, 7).getTime())),
+    /^Ping 2 Fri Apr {2}4 09:05:07 2025$/v,
+  );
+});
+
 test('a big fleet cycles through the behaviours at other rates', () => {
   const count = demoBehaviours.length;
   assert.equal(demoBehaviourFor(0), demoBehaviours[0]);
