@@ -1,0 +1,295 @@
+import {
+  fullRingSize,
+  smallRingSize,
+  type IntervalRings,
+  type RingPool,
+} from './interval-rings.js';
+
+/** phi from which a client is `late`. */
+export const latePhi = 1;
+/** phi from which a client is `stopped`. */
+export const stoppedPhi = 8;
+
+/*
+ * phi(t) = -log10(1 - F(t)) reaches p where F(t) = 1 - 10^-p, at t = μ + σ·z with
+ * z = Φ⁻¹(1 - 10^-p). Both are fixed, so they are computed once (to 40 digits) and written
+ * here: each heartbeat then turns into two absolute deadlines and a tick is a comparison.
+ */
+/** Φ⁻¹(1 - 10^-1): how many σ past μ phi reaches 1. */
+export const lateZ = 1.281_551_565_544_600_4;
+/** Φ⁻¹(1 - 10^-8): how many σ past μ phi reaches 8. */
+export const stoppedZ = 5.612_001_244_174_789;
+
+/** The mean interval assumed before a client's second heartbeat. */
+export const defaultIntervalMs = 1000;
+/**
+ * A stop is an outage, whose silence is not learned, only when the client sent at least this many
+ * datagrams since its previous stop (or since it was first seen).
+ */
+export const arrivalsBetweenOutages = 10;
+
+/** How many recent arrival intervals the detector keeps. */
+export const intervalWindowSize = fullRingSize;
+
+const ln10 = Math.LN10;
+
+/**
+ * log(erfc(x)) for x ≥ 0 (Numerical Recipes' Chebyshev fit, fractional error below 1.2e-7, so
+ * phi is off by less than 1e-7). Kept as a logarithm so that phi stays finite however long the
+ * silence: a dashboard can show phi = 900 rather than Infinity.
+ */
+function logErfc(x: number): number {
+  const t = 1 / (1 + 0.5 * x);
+  let poly = 0.170_872_77;
+  poly = -0.822_152_23 + t * poly;
+  poly = 1.488_515_87 + t * poly;
+  poly = -1.135_203_98 + t * poly;
+  poly = 0.278_868_07 + t * poly;
+  poly = -0.186_288_06 + t * poly;
+  poly = 0.096_784_18 + t * poly;
+  poly = 0.374_091_96 + t * poly;
+  poly = 1.000_023_68 + t * poly;
+  poly = -1.265_512_23 + t * poly;
+  return Math.log(t) - x * x + poly;
+}
+
+/**
+ * The suspicion level after `silenceMs` without a heartbeat, for arrival intervals that follow a
+ * normal distribution of mean `meanMs` and deviation `stdDevMs`: -log10(1 - F(silence)).
+ * Pass μ and σ as the detector uses them (see `detectorMeanMs`, `detectorStdDevMs`), or use
+ * `clientPhi` with a client's interval statistics.
+ */
+export function phi(
+  silenceMs: number,
+  meanMs: number,
+  stdDevMs: number,
+): number {
+  if (!(stdDevMs > 0)) {
+    return silenceMs < meanMs ? 0 : Number.POSITIVE_INFINITY;
+  }
+
+  const y = (silenceMs - meanMs) / stdDevMs / Math.SQRT2;
+  if (y >= 0) {
+    // 1 - F = erfc(y) / 2
+    return -(logErfc(y) - Math.LN2) / ln10;
+  }
+
+  // 1 - F = 1 - erfc(-y) / 2, close to 1: phi is small and positive.
+  const tail = 1 - Math.exp(logErfc(-y)) / 2;
+  return Math.max(0, -Math.log10(tail));
+}
+
+/** μ of the detector: twice the mean interval, so that one missing heartbeat is tolerated. */
+export function detectorMeanMs(intervalMeanMs: number): number {
+  return 2 * intervalMeanMs;
+}
+
+/** σ of the detector: the intervals' deviation, but at least a quarter of their mean. */
+export function detectorStdDevMs(
+  intervalMeanMs: number,
+  intervalStdDevMs: number,
+): number {
+  return Math.max(intervalStdDevMs, intervalMeanMs / 4);
+}
+
+/** phi of a client after `silenceMs`, from the interval statistics its record shows (undefined before two heartbeats). */
+export function clientPhi(
+  silenceMs: number,
+  intervalMeanMs: number | undefined,
+  intervalStdDevMs: number | undefined,
+): number {
+  const mean = intervalMeanMs ?? defaultIntervalMs;
+  return phi(
+    silenceMs,
+    detectorMeanMs(mean),
+    detectorStdDevMs(mean, intervalStdDevMs ?? 0),
+  );
+}
+
+/**
+ * The phi-accrual detector of one client (SPEC.md "Liveness", as in Akka): the last 100 arrival
+ * intervals with running sums, from which it tells how long a silence may last before the client
+ * is late and stopped. Arrivals are O(1).
+ *
+ * The intervals live in a ring cut from shared chunks (`IntervalRings`): 8 floats until it
+ * fills, then 100, so a client with few heartbeats stays small. Float32 keeps sub-microsecond
+ * precision for intervals under an hour. The running sums are of the intervals minus a shift
+ * near their mean, which keeps the variance free of cancellation, and they are recomputed
+ * exactly every 100 arrivals so float error cannot drift.
+ */
+export class LivenessDetector {
+  /** Ring id in the small pool while it holds up to 8 intervals, then in the full pool; -1 before the first. */
+  #ringId = -1;
+  #count = 0;
+  #next = 0;
+  #pushesSinceExact = 0;
+  #shift = 0;
+  #sum = 0;
+  #sumOfSquares = 0;
+  /** Arrivals since (and with) the one that ended the latest stop, or since the first; counted up to `arrivalsBetweenOutages`. */
+  #arrivalsSinceStop = 0;
+
+  /** How many intervals the detector holds (at most 100). */
+  get intervalCount(): number {
+    return this.#count;
+  }
+
+  /** Mean of the held intervals, undefined while there are none. */
+  get meanMs(): number | undefined {
+    return this.#count === 0 ? undefined : this.#mean();
+  }
+
+  /** Population standard deviation of the held intervals, undefined while there are none. */
+  get stdDevMs(): number | undefined {
+    return this.#count === 0 ? undefined : this.#stdDev();
+  }
+
+  /**
+   * Records an arrival after `silenceMs` (NaN for the first), its interval kept in `rings`.
+   *
+   * `endsStop` says the client was stopped until now. That silence is an outage and is not
+   * recorded (as in Akka), so one outage does not slow the detector for the next hundred
+   * heartbeats. But an outage is rare: stops less than 10 datagrams apart, or within a client's
+   * first 10, are its own rhythm, and their silences are learned. Otherwise a detector that
+   * learned too short a rhythm could never learn better, since every silence longer than its
+   * limit would be dropped, and the client would flap between stopped and resumed for ever:
+   * a client beating every 5 s judged by the 1 s guess, a jittery one whose first intervals
+   * were short, one that slowed down.
+   * A late client that sends again records its silence: it was slow, not gone.
+   */
+  arrive(silenceMs: number, endsStop: boolean, rings: IntervalRings): void {
+    let keepInterval = true;
+    if (endsStop) {
+      keepInterval = this.#arrivalsSinceStop < arrivalsBetweenOutages;
+      this.#arrivalsSinceStop = 1;
+    } else if (this.#arrivalsSinceStop < arrivalsBetweenOutages) {
+      this.#arrivalsSinceStop++;
+    }
+
+    if (keepInterval && !Number.isNaN(silenceMs)) {
+      this.#push(Math.max(0, silenceMs), rings);
+    }
+  }
+
+  /**
+   * How long after the latest arrival the client is late: phi 1, or 2m with a fixed limit
+   * (`deadAfterMs`, `--dead-after`).
+   */
+  lateAfterMs(deadAfterMs: number | undefined): number {
+    const mean = this.#count === 0 ? defaultIntervalMs : this.#mean();
+    return deadAfterMs === undefined
+      ? detectorMeanMs(mean) + this.#sigma(mean) * lateZ
+      : detectorMeanMs(mean);
+  }
+
+  /** How long after the latest arrival the client is stopped: phi 8, or the fixed limit. */
+  stoppedAfterMs(deadAfterMs: number | undefined): number {
+    if (deadAfterMs !== undefined) {
+      return deadAfterMs;
+    }
+
+    const mean = this.#count === 0 ? defaultIntervalMs : this.#mean();
+    return detectorMeanMs(mean) + this.#sigma(mean) * stoppedZ;
+  }
+
+  /** Gives the ring back to `rings`: the client is gone. */
+  release(rings: IntervalRings): void {
+    if (this.#ringId >= 0) {
+      this.#pool(rings).release(this.#ringId);
+      this.#ringId = -1;
+    }
+  }
+
+  #sigma(mean: number): number {
+    return detectorStdDevMs(mean, this.#count === 0 ? 0 : this.#stdDev());
+  }
+
+  #mean(): number {
+    return this.#shift + this.#sum / this.#count;
+  }
+
+  #stdDev(): number {
+    const meanOfShifted = this.#sum / this.#count;
+    const variance =
+      this.#sumOfSquares / this.#count - meanOfShifted * meanOfShifted;
+    return variance > 0 ? Math.sqrt(variance) : 0;
+  }
+
+  /** The pool of the ring: small while it holds up to its size, full after. */
+  #pool(rings: IntervalRings): RingPool {
+    return this.#count > smallRingSize ? rings.full : rings.small;
+  }
+
+  #push(interval: number, rings: IntervalRings): void {
+    let pool: RingPool;
+    if (this.#ringId < 0) {
+      pool = rings.small;
+      this.#ringId = pool.allocate();
+      this.#shift = interval;
+    } else if (this.#count === smallRingSize) {
+      pool = rings.full;
+      this.#moveToFullRing(rings);
+    } else {
+      pool = this.#pool(rings);
+    }
+
+    const chunk = pool.chunk(this.#ringId);
+    const index = pool.offset(this.#ringId) + this.#next;
+    if (this.#count === intervalWindowSize) {
+      const evicted = chunk[index]! - this.#shift;
+      this.#sum -= evicted;
+      this.#sumOfSquares -= evicted * evicted;
+    } else {
+      this.#count++;
+    }
+
+    // Sum the rounded value that the ring holds, so the sums agree with an exact recount.
+    const stored = Math.fround(interval);
+    chunk[index] = stored;
+    const added = stored - this.#shift;
+    this.#sum += added;
+    this.#sumOfSquares += added * added;
+    this.#next = this.#next + 1 === intervalWindowSize ? 0 : this.#next + 1;
+    if (++this.#pushesSinceExact === intervalWindowSize) {
+      this.#recount(chunk, pool.offset(this.#ringId));
+    }
+  }
+
+  /** A small ring is full: copy it into a full-size one (it was filled from its start, so in order). */
+  #moveToFullRing(rings: IntervalRings): void {
+    const {small, full} = rings;
+    const id = full.allocate();
+    const from = small.offset(this.#ringId);
+    full
+      .chunk(id)
+      .set(
+        small.chunk(this.#ringId).subarray(from, from + smallRingSize),
+        full.offset(id),
+      );
+    small.release(this.#ringId);
+    this.#ringId = id;
+  }
+
+  /** Recomputes the sums from the ring, shifted by the current mean. */
+  #recount(chunk: Float32Array, start: number): void {
+    const end = start + this.#count;
+    let total = 0;
+    for (let i = start; i < end; i++) {
+      total += chunk[i]!;
+    }
+
+    const shift = total / this.#count;
+    let sum = 0;
+    let sumOfSquares = 0;
+    for (let i = start; i < end; i++) {
+      const value = chunk[i]! - shift;
+      sum += value;
+      sumOfSquares += value * value;
+    }
+
+    this.#shift = shift;
+    this.#sum = sum;
+    this.#sumOfSquares = sumOfSquares;
+    this.#pushesSinceExact = 0;
+  }
+}
