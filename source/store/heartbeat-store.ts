@@ -2,6 +2,7 @@ import type {Clock} from '../clock.js';
 import type {Heartbeat, MalformedReason} from '../protocol/types.js';
 import {clientKey} from './client-key.js';
 import {ClientState} from './client-state.js';
+import {HeartbeatRate} from './heartbeat-rate.js';
 import {IntervalRings} from './interval-rings.js';
 import type {StoreView} from './store-view.js';
 import type {
@@ -13,14 +14,6 @@ import type {
 } from './types.js';
 
 export const defaultMaxClients = 100_000;
-
-/** The heartbeat rate is counted in buckets of this many milliseconds … */
-const rateBucketMs = 100;
-/** … over this many whole buckets before the current one. */
-const rateWindowBuckets = 30;
-const rateRingSize = 32;
-/** Ring index of a bucket number: `& mask` is exact for any safe integer, negative ones too. */
-const rateRingMask = rateRingSize - 1;
 
 /** Distinct labels shared between clients; more are kept per client. */
 const maxSharedLabels = 1024;
@@ -61,7 +54,7 @@ export class HeartbeatStore implements StoreView {
   readonly #maxClients: number;
   readonly #deadAfterMs: number | undefined;
   readonly #sink: EventSink | undefined;
-  readonly #createdAt: number;
+  readonly #rate: HeartbeatRate;
   #version = 0;
   #lastActivity = Number.NaN;
   readonly #totals: MutableTotals = {
@@ -82,14 +75,12 @@ export class HeartbeatStore implements StoreView {
   /** Clients by slot, and beside them the time each one's state next changes without a packet. */
   readonly #slots: ClientState[] = [];
   #deadlines = new Float64Array(64);
-  readonly #rateBuckets = new Uint32Array(rateRingSize);
-  #rateBucket = Number.NaN;
 
   constructor(options: HeartbeatStoreOptions) {
     this.#maxClients = Math.max(1, options.maxClients ?? defaultMaxClients);
     this.#deadAfterMs = options.deadAfterMs;
     this.#sink = options.sink;
-    this.#createdAt = options.clock();
+    this.#rate = new HeartbeatRate(options.clock());
   }
 
   get version(): number {
@@ -151,20 +142,7 @@ export class HeartbeatStore implements StoreView {
   }
 
   heartbeatsPerSecond(now: number): number {
-    const bucket = Math.floor(now / rateBucketMs);
-    this.#advanceRate(bucket);
-    const current = this.#rateBucket;
-    let count = 0;
-    for (let back = 0; back <= rateWindowBuckets; back++) {
-      count += this.#rateBuckets[(current - back) & rateRingMask]!;
-    }
-
-    const windowStart = Math.max(
-      (current - rateWindowBuckets) * rateBucketMs,
-      this.#createdAt,
-    );
-    const elapsed = now - windowStart;
-    return elapsed > 0 ? (count * 1000) / elapsed : 0;
+    return this.#rate.perSecond(now);
   }
 
   /** A datagram from outside `--allow`: counted, and no client state is created. */
@@ -190,27 +168,15 @@ export class HeartbeatStore implements StoreView {
     request: Heartbeat,
     now: number,
   ): ClientRecord {
-    const client = this.#arrival(address, port, now);
-    const silentSince = client.lastSeen;
-    const before = this.#arrive(client, now);
+    const client = this.#clientFor(address, port, now);
     if (request.label !== client.label) {
       client.label = this.#sharedLabel(request.label);
     }
 
     client.recordHeartbeat(request, now);
     this.#totals.received++;
-    this.#countRate(now);
-    if (before !== 'alive' && this.#sink !== undefined) {
-      this.#emitResumed(
-        client,
-        before,
-        now - silentSince,
-        now,
-        client.heartbeatSeq,
-        client.heartbeatDelayMs,
-      );
-    }
-
+    this.#rate.count(now);
+    this.#arrive(client, now, true);
     return client;
   }
 
@@ -221,23 +187,11 @@ export class HeartbeatStore implements StoreView {
     reason: MalformedReason,
     now: number,
   ): ClientRecord {
-    const client = this.#arrival(address, port, now);
-    const silentSince = client.lastSeen;
-    const before = this.#arrive(client, now);
+    const client = this.#clientFor(address, port, now);
     client.recordMalformed();
     this.#totals.malformed++;
+    this.#arrive(client, now, false);
     if (this.#sink !== undefined) {
-      if (before !== 'alive') {
-        this.#emitResumed(
-          client,
-          before,
-          now - silentSince,
-          now,
-          undefined,
-          undefined,
-        );
-      }
-
       this.#emit('malformed', client, now, undefined, undefined, reason);
     }
 
@@ -359,7 +313,7 @@ export class HeartbeatStore implements StoreView {
   }
 
   /** The client a datagram comes from, created if new, moved to the most recently seen. */
-  #arrival(address: string, port: number, now: number): ClientState {
+  #clientFor(address: string, port: number, now: number): ClientState {
     let client = this.#find(address, port);
     if (client === undefined) {
       client = this.#create(address, port, now);
@@ -477,17 +431,17 @@ export class HeartbeatStore implements StoreView {
     client.newer = undefined;
   }
 
-  /** Feeds an arrival to the client's detector and makes it alive; returns its state before. */
-  #arrive(client: ClientState, now: number): Liveness {
+  /**
+   * Feeds a datagram's arrival to the client's detector, sets its next deadline and makes it
+   * alive: `resumed` if it was late or stopped, with the heartbeat's seq and delay if it is one.
+   */
+  #arrive(client: ClientState, now: number, isHeartbeat: boolean): void {
     const before = client.state;
-    const {liveness} = client;
     // NaN for a new client: its first datagram ends no silence.
-    liveness.arrive(now - client.lastSeen, before === 'stopped', this.#rings);
+    const silence = now - client.lastSeen;
+    const {liveness} = client;
+    liveness.arrive(silence, before === 'stopped', this.#rings);
     client.lastSeen = now;
-    if (before !== 'alive') {
-      this.#setState(client, 'alive');
-    }
-
     const deadAfterMs = this.#deadAfterMs;
     this.#deadlines[client.slot] =
       now +
@@ -495,7 +449,21 @@ export class HeartbeatStore implements StoreView {
         liveness.lateAfterMs(deadAfterMs),
         liveness.stoppedAfterMs(deadAfterMs),
       );
-    return before;
+    if (before === 'alive') {
+      return;
+    }
+
+    this.#setState(client, 'alive');
+    if (this.#sink !== undefined) {
+      this.#emit(
+        'resumed',
+        client,
+        now,
+        isHeartbeat ? client.heartbeatSeq : undefined,
+        isHeartbeat ? client.heartbeatDelayMs : undefined,
+        `after=${before};silent_ms=${Math.round(silence)}`,
+      );
+    }
   }
 
   #expire(client: ClientState, now: number): void {
@@ -543,24 +511,6 @@ export class HeartbeatStore implements StoreView {
     client.state = state;
   }
 
-  #emitResumed(
-    client: ClientState,
-    before: Liveness,
-    silenceMs: number,
-    now: number,
-    seq: number | undefined,
-    delayMs: number | undefined,
-  ): void {
-    this.#emit(
-      'resumed',
-      client,
-      now,
-      seq,
-      delayMs,
-      `after=${before};silent_ms=${Math.round(silenceMs)}`,
-    );
-  }
-
   #emit(
     event: EventName,
     client: ClientState,
@@ -578,31 +528,5 @@ export class HeartbeatStore implements StoreView {
       detail,
       state: client.state,
     });
-  }
-
-  #countRate(now: number): void {
-    this.#advanceRate(Math.floor(now / rateBucketMs));
-    this.#rateBuckets[this.#rateBucket & rateRingMask]!++;
-  }
-
-  /** Moves the rate ring on to `bucket`, clearing the buckets it passes (at most the ring). */
-  #advanceRate(bucket: number): void {
-    const current = this.#rateBucket;
-    if (Number.isNaN(current)) {
-      this.#rateBucket = bucket;
-      return;
-    }
-
-    // A clock that steps back counts into the current bucket.
-    if (bucket <= current) {
-      return;
-    }
-
-    const steps = Math.min(bucket - current, rateRingSize);
-    for (let step = 1; step <= steps; step++) {
-      this.#rateBuckets[(current + step) & rateRingMask] = 0;
-    }
-
-    this.#rateBucket = bucket;
   }
 }

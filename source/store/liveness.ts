@@ -112,8 +112,8 @@ export function clientPhi(
  * is late and stopped. Arrivals are O(1).
  *
  * The intervals live in a ring cut from shared chunks (`IntervalRings`): 8 floats until it
- * fills, then 100, so a client with few heartbeats stays small. Float32 keeps sub-microsecond
- * precision for intervals under an hour. The running sums are of the intervals minus a shift
+ * fills, then 100, so a client with few heartbeats stays small. Float32 keeps an interval to
+ * about 6e-8 of its length (2 µs for 16 s), far finer than any heartbeat keeps time. The running sums are of the intervals minus a shift
  * near their mean, which keeps the variance free of cancellation, and they are recomputed
  * exactly every 100 arrivals so float error cannot drift.
  */
