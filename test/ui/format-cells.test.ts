@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {
+  formatAge,
+  formatCount,
+  formatDuration,
+  formatHistory,
+  formatInterval,
+  formatLossSetting,
+  formatMs,
+  formatPercent,
+  formatRate,
+  formatSilence,
+  formatUptime,
+} from '../../source/ui/format-cells.js';
+
+test('durations: tenths below a minute, then minutes, hours, days', () => {
+  assert.equal(formatDuration(0), '0.0s');
+  assert.equal(formatDuration(420), '0.4s');
+  assert.equal(formatDuration(3249), '3.2s');
+  assert.equal(formatDuration(59_990), '59.9s');
+  assert.equal(formatDuration(60_000), '1m00s');
+  assert.equal(formatDuration(125_000), '2m05s');
+  assert.equal(formatDuration(3_600_000 + 2 * 60_000 + 59_000), '1h02m');
+  assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3d04h');
+});
+
+test('durations never go negative or NaN', () => {
+  assert.equal(formatDuration(-5000), '0.0s');
+  assert.equal(formatDuration(Number.NaN), '0.0s');
+  assert.equal(formatDuration(Number.POSITIVE_INFINITY), '0.0s');
+});
+
+test('ages read as "… ago" and a time in the future as now', () => {
+  assert.equal(formatAge(1000, 4200), '3.2s ago');
+  assert.equal(formatAge(0, 125_000), '2m05s ago');
+  assert.equal(formatAge(5000, 4000), '0.0s ago');
+});
+
+test('uptime in whole seconds', () => {
+  assert.equal(formatUptime(999), '0s');
+  assert.equal(formatUptime(12_000), '12s');
+  assert.equal(formatUptime(307_000), '5m07s');
+  assert.equal(formatUptime(3_723_000), '1h02m03s');
+  assert.equal(
+    formatUptime(2 * 86_400_000 + 3 * 3_600_000 + 4 * 60_000),
+    '2d03h04m',
+  );
+});
+
+test('silence for the idle prompt', () => {
+  assert.equal(formatSilence(45_500), '45s');
+  assert.equal(formatSilence(62_000), '1m 02s');
+  assert.equal(formatSilence(3_720_000), '1h 02m');
+});
+
+test('milliseconds with about three significant digits', () => {
+  assert.equal(formatMs(undefined), '-');
+  assert.equal(formatMs(Number.NaN), '-');
+  assert.equal(formatMs(0.421), '0.42ms');
+  assert.equal(formatMs(3.21), '3.2ms');
+  assert.equal(formatMs(12.3), '12ms');
+  assert.equal(formatMs(123.4), '123ms');
+  assert.equal(formatMs(1234), '1.23s');
+  assert.equal(formatMs(12_345), '12.3s');
+  assert.equal(formatMs(125_000), '2m05s');
+  assert.equal(formatMs(-3.21), '-3.2ms', 'a client clock ahead of ours');
+});
+
+test('percentages with one decimal; the loss setting as typed', () => {
+  assert.equal(formatPercent(undefined), '-');
+  assert.equal(formatPercent(0), '0.0%');
+  assert.equal(formatPercent(100 / 3), '33.3%');
+  assert.equal(formatPercent(100), '100.0%');
+  assert.equal(formatLossSetting(40), '40%');
+  assert.equal(formatLossSetting(12.5), '12.5%');
+  assert.equal(formatLossSetting(0.25), '0.25%');
+  assert.equal(formatLossSetting(13.300_000_000_000_001), '13.3%');
+});
+
+test('intervals: mean and spread, ASCII only', () => {
+  assert.equal(formatInterval(undefined, undefined), '-');
+  assert.equal(formatInterval(1000, undefined), '1.00s');
+  assert.equal(formatInterval(1000, 12), '1.00s +-12ms');
+  assert.equal(formatInterval(250, 0.5), '250ms +-0.50ms');
+  assert.match(formatInterval(1000, 12), /^[\u0020-\u007E]*$/v);
+});
+
+test('counts and rates', () => {
+  assert.equal(formatCount(undefined), '-');
+  assert.equal(formatCount(0), '0');
+  assert.equal(formatCount(123_456), '123456');
+  assert.equal(formatRate(12.46), '12.5');
+  assert.equal(formatRate(0), '0.0');
+  assert.equal(formatRate(Number.NaN), '0.0');
+});
+
+test('the history strip: one ASCII symbol per outcome, most recent kept', () => {
+  assert.equal(formatHistory([], 24), '');
+  assert.equal(
+    formatHistory(['replied', 'dropped', 'lost', 'malformed'], 24),
+    '.x?!',
+  );
+  assert.equal(
+    formatHistory(['dropped', 'dropped', 'replied', 'lost'], 2),
+    '.?',
+  );
+  assert.equal(formatHistory(['replied'], 0), '');
+});
