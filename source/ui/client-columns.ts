@@ -1,0 +1,170 @@
+import {historyLength, type ClientRecord} from '../store/types.js';
+import {
+  formatAge,
+  formatCount,
+  formatHistory,
+  formatInterval,
+  formatMs,
+  formatPercent,
+} from './format-cells.js';
+
+/** The table's columns, in the order they are drawn. */
+export const columnIds = [
+  'client',
+  'state',
+  'received',
+  'replied',
+  'dropped',
+  'lost',
+  'loss',
+  'seq',
+  'delay',
+  'interval',
+  'lastSeen',
+  'history',
+] as const;
+
+export type ColumnId = (typeof columnIds)[number];
+
+/** Column headings; the table keys its cells by these, so they are also the row objects' keys. */
+export const columnHeadings: Readonly<Record<ColumnId, string>> = {
+  client: 'client',
+  state: 'state',
+  received: 'recv',
+  replied: 'replied',
+  dropped: 'dropped',
+  lost: 'lost',
+  loss: 'loss%',
+  seq: 'seq',
+  delay: 'delay',
+  interval: 'interval',
+  lastSeen: 'last seen',
+  history: 'history',
+};
+
+/** Numbers read best right-aligned. */
+export const rightAligned: ReadonlySet<ColumnId> = new Set([
+  'received',
+  'replied',
+  'dropped',
+  'lost',
+  'loss',
+  'seq',
+  'delay',
+  'interval',
+  'lastSeen',
+]);
+
+/**
+ * Which columns go first when the terminal is too narrow: detail before the essentials (client,
+ * state, loss, last seen are never dropped). The history strip is elastic: it shrinks to
+ * `minHistory` outcomes before anything is dropped after it in this list.
+ */
+export const dropOrder: readonly ColumnId[] = [
+  'interval',
+  'seq',
+  'replied',
+  'dropped',
+  'history',
+  'delay',
+  'lost',
+  'received',
+];
+
+/** Fewest outcomes the history strip shows before it is dropped altogether. */
+export const minHistory = 8;
+
+/** One row's cells, every column, as plain ASCII text. */
+export type RowCells = Readonly<Record<ColumnId, string>>;
+
+/** The cells of one client's row; `selected` marks the row the cursor is on. */
+export function formatRow(
+  record: ClientRecord,
+  now: number,
+  selected: boolean,
+): RowCells {
+  return {
+    client: `${selected ? '>' : ' '} ${record.key}`,
+    state: record.state,
+    received: formatCount(record.received),
+    replied: formatCount(record.replied),
+    dropped: formatCount(record.dropped),
+    lost: formatCount(record.lost),
+    loss: formatPercent(record.lossPercent),
+    seq: formatCount(record.lastSeq),
+    delay: formatMs(record.delayLastMs),
+    interval: formatInterval(record.intervalMeanMs, record.intervalStdDevMs),
+    lastSeen: formatAge(record.lastSeen, now),
+    history: formatHistory(record.history(), historyLength),
+  };
+}
+
+/** The columns that fit and how many outcomes of history each row shows. */
+export type ColumnFit = {
+  readonly columns: readonly ColumnId[];
+  readonly historyLength: number;
+};
+
+/** Width of a column as the table draws it: the widest text plus a space each side. */
+function columnWidth(rows: readonly RowCells[], column: ColumnId): number {
+  let widest = columnHeadings[column].length;
+  for (const row of rows) {
+    widest = Math.max(widest, row[column].length);
+  }
+
+  return widest + 2;
+}
+
+/**
+ * The columns that fit in `width` terminal columns, dropping the least needed first rather than
+ * letting every line wrap. Widths are counted as the table counts them: String.length, one border
+ * character before each column and one after the last.
+ */
+export function fitColumns(
+  rows: readonly RowCells[],
+  width: number,
+): ColumnFit {
+  const widths = new Map(
+    columnIds.map((column) => [column, columnWidth(rows, column)]),
+  );
+  const longestHistory = (widths.get('history') ?? 2) - 2;
+  const wantedHistory = Math.min(longestHistory, minHistory);
+  const shown = new Set<ColumnId>(columnIds);
+  const drops = [...dropOrder];
+  for (;;) {
+    let fixed = 1;
+    for (const column of shown) {
+      if (column !== 'history') {
+        fixed += widths.get(column)! + 1;
+      }
+    }
+
+    if (shown.has('history')) {
+      // What is left for the strip, less its padding and its border.
+      const room = width - fixed - 3;
+      const heading = columnHeadings.history.length;
+      if (room >= Math.max(wantedHistory, heading)) {
+        return {
+          columns: columnIds.filter((column) => shown.has(column)),
+          historyLength: Math.min(longestHistory, room),
+        };
+      }
+    } else if (fixed <= width) {
+      return {
+        columns: columnIds.filter((column) => shown.has(column)),
+        historyLength: 0,
+      };
+    }
+
+    const next = drops.shift();
+    if (next === undefined) {
+      // Nothing more to drop: the essentials, even if the terminal is narrower still.
+      return {
+        columns: columnIds.filter((column) => shown.has(column)),
+        historyLength: 0,
+      };
+    }
+
+    shown.delete(next);
+  }
+}
