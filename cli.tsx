@@ -6,10 +6,20 @@ import {runClient} from './source/client/run-client.js';
 import {parseClientFlags} from './source/client/client-options.js';
 import {startDemoFleet, type DemoFleet} from './source/client/demo-fleet.js';
 import {FlagError} from './source/config/flag-error.js';
-import {parseServerFlags, type ServerOptions} from './source/config/server-options.js';
+import {
+  parseServerFlags,
+  type ServerOptions,
+} from './source/config/server-options.js';
 import {systemClock} from './source/clock.js';
-import {openCsvLog, LogOpenError, type CsvLog} from './source/output/csv-log.js';
-import {createHeadlessSink} from './source/output/headless-sink.js';
+import {
+  openCsvLog,
+  LogOpenError,
+  type CsvLog,
+} from './source/output/csv-log.js';
+import {
+  createHeadlessSink,
+  skippedLineFor,
+} from './source/output/headless-sink.js';
 import {createLineWriter} from './source/output/line-writer.js';
 import {newSessionId} from './source/output/session-id.js';
 import {formatSummary, summaryEvents} from './source/output/summary.js';
@@ -117,7 +127,9 @@ async function clientCommand(argv: readonly string[]): Promise<void> {
   process.exitCode = report.received > 0 ? 0 : 1;
 }
 
-function combineSinks(sinks: ReadonlyArray<EventSink | undefined>): EventSink | undefined {
+function combineSinks(
+  sinks: ReadonlyArray<EventSink | undefined>,
+): EventSink | undefined {
   const present = sinks.filter((sink) => sink !== undefined);
   if (present.length === 0) {
     return undefined;
@@ -140,11 +152,21 @@ async function serve(options: ServerOptions): Promise<void> {
   let log: CsvLog | undefined;
   let logError: string | undefined;
   let server: RunningServer | undefined;
-  const writer = createLineWriter(process.stdout);
+  const writer = createLineWriter(process.stdout, {
+    skippedLine: skippedLineFor(
+      options.output === 'json' ? 'json' : 'text',
+      session,
+    ),
+  });
   const headless =
     options.output === 'tui'
       ? undefined
-      : createHeadlessSink({format: options.output, quiet: options.quiet, session, writer});
+      : createHeadlessSink({
+          format: options.output,
+          quiet: options.quiet,
+          session,
+          writer,
+        });
 
   if (options.outputNote !== undefined) {
     process.stderr.write(`udp-heartbeat: ${options.outputNote}\n`);
@@ -209,8 +231,15 @@ async function serve(options: ServerOptions): Promise<void> {
 
   let demo: DemoFleet | undefined;
   if (options.demoClients > 0) {
-    const target = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-    demo = startDemoFleet({host: target, port: running.port, count: options.demoClients});
+    const target =
+      options.host === '0.0.0.0' || options.host === '::'
+        ? '127.0.0.1'
+        : options.host;
+    demo = startDemoFleet({
+      host: target,
+      port: running.port,
+      count: options.demoClients,
+    });
   }
 
   let ink: ReturnType<typeof render> | undefined;
@@ -224,14 +253,18 @@ async function serve(options: ServerOptions): Promise<void> {
     await demo?.stop();
     await running.close();
     const endedAt = clock();
-    const clients = [...running.store.clients()].sort((a, b) => a.key.localeCompare(b.key));
+    // The summary sorts by address itself; events follow the store's order.
+    const clients = [...running.store.clients()];
     if (sink !== undefined) {
       for (const event of summaryEvents(clients, endedAt)) {
         sink(event);
       }
     }
 
-    running.emit('stop', `duration_ms=${Math.round(endedAt - running.startedAt)}`);
+    running.emit(
+      'stop',
+      `duration_ms=${Math.round(endedAt - running.startedAt)}`,
+    );
     await log?.close();
     if (ink !== undefined) {
       ink.unmount();
@@ -250,6 +283,7 @@ async function serve(options: ServerOptions): Promise<void> {
           seed,
           totals: running.store.totals,
           clients,
+          logPath: options.logPath,
         }) + '\n',
       );
     }
@@ -331,6 +365,11 @@ async function main(): Promise<void> {
 process.on('uncaughtException', (error) => {
   fail(`internal error: ${error.message}`, 70);
 });
-main().catch((error: unknown) => {
-  fail(`internal error: ${error instanceof Error ? error.message : String(error)}`, 70);
-});
+try {
+  await main();
+} catch (error: unknown) {
+  fail(
+    `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    70,
+  );
+}

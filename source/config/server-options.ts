@@ -79,7 +79,10 @@ function parseOutput(
   terminal: Terminal,
 ): Pick<ServerOptions, 'output' | 'outputNote'> {
   if (raw === undefined) {
-    return {output: terminal.interactive ? 'tui' : 'text', outputNote: undefined};
+    return {
+      output: terminal.interactive ? 'tui' : 'text',
+      outputNote: undefined,
+    };
   }
 
   const output = parseChoiceFlag('output', raw, outputModes);
@@ -95,11 +98,18 @@ function parseOutput(
 }
 
 /** Validates every server flag; throws FlagError on the first bad one, before anything is bound. */
-export function parseServerFlags(flags: RawServerFlags, terminal: Terminal): ServerOptions {
+export function parseServerFlags(
+  flags: RawServerFlags,
+  terminal: Terminal,
+): ServerOptions {
   const port =
     flags.port === undefined
       ? defaultPort
-      : parseNumberFlag('port', flags.port, {min: 1024, max: 65_535, integer: true});
+      : parseNumberFlag('port', flags.port, {
+          min: 1024,
+          max: 65_535,
+          integer: true,
+        });
   const idleSeconds =
     flags.idleTimeout === undefined
       ? 60
@@ -133,11 +143,14 @@ export function parseServerFlags(flags: RawServerFlags, terminal: Terminal): Ser
             allowed: 'a percentage from 0 to 100 (decimals allowed)',
           }),
     idleTimeoutMs: idleSeconds * 1000,
-    deadAfterMs: deadAfterSeconds === undefined ? undefined : deadAfterSeconds * 1000,
+    deadAfterMs:
+      deadAfterSeconds === undefined ? undefined : deadAfterSeconds * 1000,
     logPath: flags.log,
     ...parseOutput(flags.output, terminal),
     replyMode:
-      flags.reply === undefined ? 'auto' : parseChoiceFlag('reply', flags.reply, replyModes),
+      flags.reply === undefined
+        ? 'auto'
+        : parseChoiceFlag('reply', flags.reply, replyModes),
     maxClients:
       flags.maxClients === undefined
         ? 100_000
@@ -150,13 +163,21 @@ export function parseServerFlags(flags: RawServerFlags, terminal: Terminal): Ser
     seed:
       flags.seed === undefined
         ? undefined
-        : parseNumberFlag('seed', flags.seed, {min: 0, max: 4_294_967_295, integer: true}),
+        : parseNumberFlag('seed', flags.seed, {
+            min: 0,
+            max: 4_294_967_295,
+            integer: true,
+          }),
     quiet: flags.quiet ?? false,
     demoClients:
       flags.demo === undefined
         ? 0
         : flags.demo === ''
           ? defaultDemoClients
-          : parseNumberFlag('demo', flags.demo, {min: 1, max: 1000, integer: true}),
+          : parseNumberFlag('demo', flags.demo, {
+              min: 1,
+              max: 1000,
+              integer: true,
+            }),
   };
 }

@@ -59,6 +59,8 @@ export function parseAllowList(text: string): AllowList {
       }
 
       for (const range of ranges) {
+        // An address match from ipaddr.js, not String#match.
+        // eslint-disable-next-line unicorn/prefer-regexp-test
         if (range[0].kind() === parsed.kind() && parsed.match(range)) {
           return true;
         }

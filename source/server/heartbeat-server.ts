@@ -33,7 +33,7 @@ export class HeartbeatServer {
   /** Datagrams whose handling failed unexpectedly; counted so one bad packet never stops the server. */
   internalErrors = 0;
   readonly #options: HeartbeatServerOptions;
-  readonly #onSent = (error: Error | undefined) => {
+  readonly #onSent = (error: Error | null) => {
     if (error) {
       this.sendErrors++;
     }
@@ -68,9 +68,19 @@ export class HeartbeatServer {
       const client = store.recordMalformed(address, port, request.reason, now);
       // Echo mode answers anything up to the size limit, as the classic pinger server does.
       if (replyMode === 'echo' && payload.length <= maxRequestBytes) {
-        this.#send(echoReply(payload, request.isText), address, port, loss.shouldDrop());
+        this.#send(
+          echoReply(payload, request.isText),
+          address,
+          port,
+          loss.shouldDrop(),
+        );
       } else if (store.mayReplyError(client, now)) {
-        this.#send(errorReply(request.reason), address, port, loss.shouldDrop());
+        this.#send(
+          errorReply(request.reason),
+          address,
+          port,
+          loss.shouldDrop(),
+        );
       }
 
       return;
@@ -86,7 +96,12 @@ export class HeartbeatServer {
       if (mode === 'seed') {
         reply = seedReply(delayMs, client.droppedSinceReply);
       } else if (mode === 'json') {
-        reply = jsonReply(request.seq, delayMs, client.droppedSinceReply, client.state);
+        reply = jsonReply(
+          request.seq,
+          delayMs,
+          client.droppedSinceReply,
+          client.state,
+        );
       } else {
         reply = echoReply(payload, true);
       }
@@ -98,7 +113,12 @@ export class HeartbeatServer {
     }
   }
 
-  #send(reply: string | Buffer, address: string, port: number, dropped: boolean): void {
+  #send(
+    reply: string | Buffer,
+    address: string,
+    port: number,
+    dropped: boolean,
+  ): void {
     if (dropped) {
       return;
     }

@@ -43,7 +43,10 @@ export type RunningServer = {
 export async function startServer(
   options: ServerOptions,
   dependencies: ServerDependencies,
-  logState: {readonly logFile: string | undefined; logError(): string | undefined},
+  logState: {
+    readonly logFile: string | undefined;
+    logError(): string | undefined;
+  },
 ): Promise<RunningServer> {
   const {clock, random, sink} = dependencies;
   const bound = await bindSocket({
@@ -92,7 +95,10 @@ export async function startServer(
     const now = clock();
     store.evaluateLiveness(now);
     if (idle.shouldAnnounce(now, store.lastActivity)) {
-      emit('idle', `no heartbeat for ${Math.round(idle.silenceMs(now, store.lastActivity) ?? 0) / 1000}s`);
+      emit(
+        'idle',
+        `no heartbeat for ${Math.round(idle.silenceMs(now, store.lastActivity) ?? 0) / 1000}s`,
+      );
     }
   }, tickIntervalMs);
 

@@ -77,7 +77,7 @@ test('--output json --quiet: JSON objects with the CSV fields, state changes onl
       .lines()
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const event of events) {
-      assert.deepEqual(Object.keys(event).sort(), [
+      assert.deepEqual(Object.keys(event).toSorted(), [
         'client',
         'delay_ms',
         'detail',
@@ -87,15 +87,15 @@ test('--output json --quiet: JSON objects with the CSV fields, state changes onl
         'state',
         'time',
       ]);
-      assert.notEqual(event['event'], 'replied');
-      assert.notEqual(event['event'], 'dropped');
+      assert.notEqual(event.event, 'replied');
+      assert.notEqual(event.event, 'dropped');
     }
 
-    const names = events.map((event) => event['event']);
+    const names = events.map((event) => event.event);
     assert.equal(names[0], 'start');
     assert.ok(names.includes('summary'));
     assert.equal(names.at(-1), 'stop');
-    assert.equal(new Set(events.map((event) => event['session'])).size, 1);
+    assert.equal(new Set(events.map((event) => event.session)).size, 1);
   } finally {
     await peer.close();
     cli.child.kill('SIGKILL');

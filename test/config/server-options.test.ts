@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {FlagError} from '../../source/config/flag-error.js';
-import {parseServerFlags, type RawServerFlags} from '../../source/config/server-options.js';
+import {
+  parseServerFlags,
+  type RawServerFlags,
+} from '../../source/config/server-options.js';
 
 const terminal = {interactive: true};
 
@@ -26,7 +29,10 @@ test('without a terminal the output is text, and an explicit tui says why it is 
   const forced = parseServerFlags({output: 'tui'}, {interactive: false});
   assert.equal(forced.output, 'text');
   assert.match(forced.outputNote ?? '', /needs a terminal/v);
-  assert.equal(parseServerFlags({output: 'json'}, {interactive: false}).output, 'json');
+  assert.equal(
+    parseServerFlags({output: 'json'}, {interactive: false}).output,
+    'json',
+  );
 });
 
 test('good values are read', () => {
@@ -55,13 +61,19 @@ test('good values are read', () => {
   assert.equal(options.replyMode, 'json');
   assert.equal(options.maxClients, 10);
   assert.ok(options.allow?.allows('127.0.0.9'));
-  assert.ok(options.allow?.allows('::ffff:127.0.0.9'), 'IPv4-mapped addresses match IPv4 blocks');
+  assert.ok(
+    options.allow?.allows('::ffff:127.0.0.9'),
+    'IPv4-mapped addresses match IPv4 blocks',
+  );
   assert.ok(options.allow?.allows('::1'));
   assert.ok(!options.allow?.allows('10.0.0.1'));
   assert.equal(options.seed, 42);
   assert.equal(options.demoClients, 5);
   assert.equal(parseServerFlags({demo: '8'}, terminal).demoClients, 8);
-  assert.equal(parseServerFlags({host: 'localhost'}, terminal).host, '127.0.0.1');
+  assert.equal(
+    parseServerFlags({host: 'localhost'}, terminal).host,
+    '127.0.0.1',
+  );
 });
 
 const bad: Array<[keyof RawServerFlags, string, string]> = [

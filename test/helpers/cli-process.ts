@@ -47,7 +47,9 @@ export class CliProcess {
   /** Waits for the process to end and returns its exit code (or the signal's name). */
   async exit(timeoutMs = 10_000): Promise<number | string> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+      }, timeoutMs);
       await once(this.child, 'exit');
       clearTimeout(timer);
     }

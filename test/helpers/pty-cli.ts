@@ -1,15 +1,8 @@
+import {stripVTControlCharacters} from 'node:util';
 import pty from 'node-pty';
 import {cliPath} from './cli-process.js';
 import {waitFor} from './wait-for.js';
 
-// eslint-disable-next-line no-control-regex
-const ansi =
-  /\u001B\[[0-?]*[ -/]*[@-~]|\u001B[@-Z\\-_]|\u001B\][^\u0007]*\u0007/gv;
-
-/** Removes terminal escape sequences, so tests read text as a person sees it. */
-export function stripAnsi(text: string): string {
-  return text.replaceAll(ansi, '');
-}
 
 /**
  * The built CLI in a pseudo-terminal, as a user runs it. CI=false because Ink writes only its
@@ -39,7 +32,7 @@ export class PtyCli {
 
   /** Text printed since the last mark, escape sequences removed. */
   text(): string {
-    return stripAnsi(this.output.slice(this.mark));
+    return stripVTControlCharacters(this.output.slice(this.mark));
   }
 
   async waitForText(match: RegExp | string, timeoutMs = 15_000): Promise<void> {
