@@ -3,7 +3,6 @@ import pty from 'node-pty';
 import {cliPath} from './cli-process.js';
 import {waitFor} from './wait-for.js';
 
-
 /**
  * The built CLI in a pseudo-terminal, as a user runs it. CI=false because Ink writes only its
  * last frame when CI is set.
