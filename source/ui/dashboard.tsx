@@ -1,4 +1,4 @@
-import {useCallback, useMemo, useState} from 'react';
+import {useCallback, useLayoutEffect, useMemo, useRef, useState} from 'react';
 import {Box, useStdin} from 'ink';
 import {ClientTable} from './client-table.js';
 import {Footer} from './footer.js';
@@ -52,6 +52,11 @@ export function Dashboard({
   const selector = useMemo(() => createRowSelector(), []);
   // The frame in which the idle prompt was answered: hidden from then, not only from the next frame.
   const [idleAnsweredIn, setIdleAnsweredIn] = useState<number>();
+  // Read by the prompt's answers, which must not change each frame (Ink would re-subscribe them).
+  const frameSequence = useRef(frame.sequence);
+  useLayoutEffect(() => {
+    frameSequence.current = frame.sequence;
+  });
 
   const view = state.frozen ?? frame.clients;
   const idleSilenceMs =
@@ -82,7 +87,6 @@ export function Dashboard({
     [selector, view, sort, descending, filter, selected, top, budget],
   );
 
-  const inputSupported = isRawModeSupported;
   const onClientsReplaced = useCallback(() => {
     selector.invalidate();
   }, [selector]);
@@ -93,7 +97,7 @@ export function Dashboard({
     dispatch,
     placement: shown.placement,
     isActive: state.overlay === 'none' && !promptOpen,
-    inputSupported,
+    inputSupported: isRawModeSupported,
     onClientsReplaced,
   });
 
@@ -121,15 +125,15 @@ export function Dashboard({
     [controller, dispatch],
   );
   const quitWhenIdle = useCallback(() => {
-    setIdleAnsweredIn(frame.sequence);
+    setIdleAnsweredIn(frameSequence.current);
     controller.quit();
-  }, [controller, frame.sequence]);
+  }, [controller]);
   const dismissIdle = useCallback(() => {
-    setIdleAnsweredIn(frame.sequence);
+    setIdleAnsweredIn(frameSequence.current);
     controller.dismissIdle();
-  }, [controller, frame.sequence]);
+  }, [controller]);
 
-  const linesActive = inputSupported && !promptOpen;
+  const linesActive = isRawModeSupported && !promptOpen;
   if (state.overlay === 'help') {
     // The whole screen: the help is as tall as a classic terminal allows.
     return (
@@ -138,7 +142,7 @@ export function Dashboard({
         {idleSilenceMs !== undefined && (
           <IdlePrompt
             silenceMs={idleSilenceMs}
-            isActive={inputSupported}
+            isActive={isRawModeSupported}
             onConfirm={quitWhenIdle}
             onCancel={dismissIdle}
           />
@@ -202,7 +206,7 @@ export function Dashboard({
       {idleSilenceMs !== undefined && (
         <IdlePrompt
           silenceMs={idleSilenceMs}
-          isActive={inputSupported}
+          isActive={isRawModeSupported}
           onConfirm={quitWhenIdle}
           onCancel={dismissIdle}
         />

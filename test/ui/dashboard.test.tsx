@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import {EventEmitter} from 'node:events';
 import {setImmediate as yieldToLoop} from 'node:timers/promises';
+import {render} from 'ink';
+import {Dashboard} from '../../source/ui/dashboard.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {fakeRecord, type FakeRecord} from './fake-store.js';
+import {
+  FakeClock,
+  FakeStore,
+  fakeRecord,
+  fakeSource,
+  recordingController,
+  type FakeRecord,
+} from './fake-store.js';
 import {
   keys,
   renderDashboard,
@@ -707,4 +717,92 @@ test('packets do not cause renders: a burst of store changes is drawn on the fra
       assert.ok(drawn <= 10, `${drawn} frames for 1000 changes`);
     },
   );
+});
+
+/* Ink reads and writes Node streams, so these fakes are EventEmitters, as Node's streams are. */
+
+/** A stdin that is not a terminal, as under a pipe: Ink fails if raw mode is asked of it. */
+// eslint-disable-next-line unicorn/prefer-event-target
+class PipeStdin extends EventEmitter {
+  get isTTY(): boolean {
+    return false;
+  }
+
+  setRawMode(): never {
+    throw new Error('Raw mode is not supported');
+  }
+
+  setEncoding(): void {
+    // Nothing to decode: no data ever comes.
+  }
+
+  resume(): void {
+    // Nothing flows.
+  }
+
+  pause(): void {
+    // Nothing flows.
+  }
+
+  ref(): void {
+    // Holds no handle.
+  }
+
+  unref(): void {
+    // Holds no handle.
+  }
+}
+
+/** A stdout that keeps the last frame. */
+// eslint-disable-next-line unicorn/prefer-event-target
+class CapturingStdout extends EventEmitter {
+  output = '';
+
+  get columns(): number {
+    return 100;
+  }
+
+  write(frame: string): boolean {
+    this.output = frame;
+    return true;
+  }
+}
+
+test('without a terminal on stdin, it draws and listens to no key (raw mode would throw)', async () => {
+  const stdin = new PipeStdin();
+  const stdout = new CapturingStdout();
+  const clock = new FakeClock();
+  const store = new FakeStore().add(fakeRecord('10.0.0.1', 1));
+  const source = fakeSource(store, clock);
+  source.idleMs = 61_000;
+  const errors: unknown[] = [];
+  const app = render(
+    <Dashboard
+      source={source}
+      controller={recordingController(source)}
+      frameIntervalMs={20}
+    />,
+    {
+      // Fakes of the few stream members Ink uses.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  app.waitUntilExit().catch((error: unknown) => {
+    errors.push(error);
+  });
+  try {
+    await waitFor(() => stdout.output.includes('Shut down?'), {
+      message: 'a frame',
+    });
+    assert.match(stdout.output, /10\.0\.0\.1:1/v);
+    assert.deepEqual(errors, []);
+  } finally {
+    app.unmount();
+  }
 });
