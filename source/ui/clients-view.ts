@@ -1,4 +1,4 @@
-import type {Liveness} from '../store/types.js';
+import type {Liveness, ServerTotals} from '../store/types.js';
 import type {RowSource} from './select-rows.js';
 import {snapshotClients} from './snapshot-clients.js';
 import type {DashboardSource} from './types.js';
@@ -11,6 +11,8 @@ export type ClientsView = {
   readonly clientCount: number;
   readonly countByState: Readonly<Record<Liveness, number>>;
   readonly heartbeatsPerSecond: number;
+  /** A copy of the server's counters (malformed, refused, evicted …) at this frame. */
+  readonly totals: ServerTotals;
   /** True for a copy taken by `p`: the store goes on recording underneath. */
   readonly frozen: boolean;
 };
@@ -24,6 +26,7 @@ export function liveView(source: DashboardSource, now: number): ClientsView {
     clientCount: store.clientCount,
     countByState: {...store.countByState()},
     heartbeatsPerSecond: store.heartbeatsPerSecond(now),
+    totals: {...store.totals},
     frozen: false,
   };
 }

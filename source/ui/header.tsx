@@ -18,7 +18,10 @@ type HeaderProps = {
   readonly logError: string | undefined;
 };
 
-/** Two lines: where it listens, the loss, uptime and rate; then clients by state and the log. */
+/**
+ * Two lines: where it listens, the loss, uptime and rate; then clients by state, a log error
+ * (first, so a narrow terminal never cuts it off), the server's counters and the log file.
+ */
 export function Header({
   listening,
   startedAt,
@@ -59,10 +62,15 @@ export function Header({
             {`  ${state} ${view.countByState[state]}`}
           </Text>
         ))}
-        {logFile !== undefined && `  log ${logFile}`}
         {logError !== undefined && (
           <Text bold color="red">{`  log error: ${logError}`}</Text>
         )}
+        {view.totals.evicted > 0 && (
+          <Text color="yellow">{`  evicted ${view.totals.evicted}`}</Text>
+        )}
+        {view.totals.refused > 0 && `  refused ${view.totals.refused}`}
+        {view.totals.malformed > 0 && `  malformed ${view.totals.malformed}`}
+        {logFile !== undefined && `  log ${logFile}`}
       </Text>
     </Box>
   );

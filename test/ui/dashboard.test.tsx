@@ -128,6 +128,23 @@ test('the header: where, loss, uptime, clients by state, rate, log file and log 
     assert.match(frame, /clients 4 {2}alive 2 {2}late 1 {2}stopped 1/v);
     assert.match(frame, /log events\.csv/v);
     assert.doesNotMatch(frame, /log error/v);
+    assert.doesNotMatch(
+      frame,
+      /evicted|refused|malformed/v,
+      'zero counts stay out of the way',
+    );
+
+    harness.store.totals = {
+      ...harness.store.totals,
+      malformed: 3,
+      refused: 2,
+      evicted: 7,
+    };
+    frame = await harness.until(
+      (text) => text.includes('evicted 7'),
+      'the evicted count',
+    );
+    assert.match(frame, /evicted 7 {2}refused 2 {2}malformed 3/v);
 
     harness.source.logErrorValue = 'ENOSPC: no space left on device';
     frame = await harness.until(
