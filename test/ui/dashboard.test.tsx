@@ -801,9 +801,7 @@ test('without a terminal on stdin, it draws and listens to no key (raw mode woul
     />,
     {
       // Fakes of the few stream members Ink uses.
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
       stdout: stdout as unknown as NodeJS.WriteStream,
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
       stdin: stdin as unknown as NodeJS.ReadStream,
       debug: true,
       exitOnCtrlC: false,
