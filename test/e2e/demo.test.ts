@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import {freePort} from '../helpers/free-port.js';
+import {PtyCli} from '../helpers/pty-cli.js';
+
+test('--demo shows a live dashboard with several clients, and in time every state', async () => {
+  const port = await freePort();
+  const cli = new PtyCli(
+    ['--demo', '--port', String(port), '--idle-timeout', '0'],
+    {
+      rows: 40,
+    },
+  );
+  try {
+    const rowOf =
+      /│ [> ] 127\.0\.0\.1:(?<port>\d+) +│ (?<state>alive|late|stopped) /gv;
+    const clientsSeen = () =>
+      new Set(
+        [...cli.text().matchAll(rowOf)].map((match) => match.groups?.port),
+      );
+    await cli.waitForText(`listening 0.0.0.0:${port}`);
+    // Five simulated clients show up within a few seconds.
+    await cli.waitForText(/clients 5 /v, 10_000);
+    assert.ok(clientsSeen().size >= 5, 'a row per demo client');
+    await cli.waitForText(/malformed [1-9]/v, 15_000);
+    // The client that goes silent is late, then stopped, about 15 s in.
+    await cli.waitForText(/│ late +│/v, 30_000);
+    await cli.waitForText(/│ stopped +│/v, 10_000);
+    cli.press('q');
+    assert.equal(await cli.waitForExit(), 0);
+  } finally {
+    cli.kill();
+  }
+});
