@@ -1,33 +1,16 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import meow from 'meow';
-import {render} from 'ink';
-import {runClient} from './source/client/run-client.js';
 import {parseClientFlags} from './source/client/client-options.js';
-import {startDemoFleet, type DemoFleet} from './source/client/demo-fleet.js';
+import {runClient} from './source/client/run-client.js';
 import {FlagError} from './source/config/flag-error.js';
 import {
   parseServerFlags,
   type ServerOptions,
 } from './source/config/server-options.js';
-import {systemClock} from './source/clock.js';
-import {
-  openCsvLog,
-  LogOpenError,
-  type CsvLog,
-} from './source/output/csv-log.js';
-import {
-  createHeadlessSink,
-  skippedLineFor,
-} from './source/output/headless-sink.js';
-import {createLineWriter} from './source/output/line-writer.js';
-import {newSessionId} from './source/output/session-id.js';
-import {formatSummary, summaryEvents} from './source/output/summary.js';
-import {randomSeed, seededRandom} from './source/random.js';
+import {LogOpenError} from './source/output/csv-log.js';
+import {serve} from './source/serve.js';
 import {BindError} from './source/server/bind-socket.js';
-import {startServer, type RunningServer} from './source/server/start-server.js';
-import type {EventSink, HeartbeatEvent} from './source/store/types.js';
-import {Dashboard} from './source/ui/dashboard.js';
 
 const serverHelp = `
   Usage
@@ -127,193 +110,6 @@ async function clientCommand(argv: readonly string[]): Promise<void> {
   process.exitCode = report.received > 0 ? 0 : 1;
 }
 
-function combineSinks(
-  sinks: ReadonlyArray<EventSink | undefined>,
-): EventSink | undefined {
-  const present = sinks.filter((sink) => sink !== undefined);
-  if (present.length === 0) {
-    return undefined;
-  }
-
-  if (present.length === 1) {
-    return present[0];
-  }
-
-  return (event: HeartbeatEvent) => {
-    for (const sink of present) {
-      sink(event);
-    }
-  };
-}
-
-async function serve(options: ServerOptions): Promise<void> {
-  const session = newSessionId();
-  const clock = systemClock;
-  let log: CsvLog | undefined;
-  let logError: string | undefined;
-  let server: RunningServer | undefined;
-  const writer = createLineWriter(process.stdout, {
-    skippedLine: skippedLineFor(
-      options.output === 'json' ? 'json' : 'text',
-      session,
-    ),
-  });
-  const headless =
-    options.output === 'tui'
-      ? undefined
-      : createHeadlessSink({
-          format: options.output,
-          quiet: options.quiet,
-          session,
-          writer,
-        });
-
-  if (options.outputNote !== undefined) {
-    process.stderr.write(`udp-heartbeat: ${options.outputNote}\n`);
-  }
-
-  if (options.logPath !== undefined) {
-    try {
-      log = await openCsvLog(options.logPath, {
-        session,
-        onError(message) {
-          logError = message;
-          server?.emit('log-error', message);
-        },
-      });
-    } catch (error) {
-      if (error instanceof LogOpenError) {
-        fail(error.message, 2);
-      }
-
-      throw error;
-    }
-  }
-
-  const sink = combineSinks([
-    log === undefined
-      ? undefined
-      : (event) => {
-          log.write(event);
-        },
-    headless,
-  ]);
-  const seed = options.seed ?? randomSeed();
-  try {
-    server = await startServer(
-      options,
-      {clock, random: seededRandom(seed), sink},
-      {logFile: options.logPath, logError: () => logError},
-    );
-  } catch (error) {
-    if (error instanceof BindError) {
-      await log?.close();
-      fail(error.message, 1);
-    }
-
-    throw error;
-  }
-
-  const running = server;
-  running.emit(
-    'start',
-    [
-      `listening=${running.listening}`,
-      `loss=${running.loss.percent}%`,
-      `seed=${seed}`,
-      `reply=${options.replyMode}`,
-      `idle_timeout=${options.idleTimeoutMs / 1000}s`,
-      options.allow ? `allow=${options.allow.text}` : undefined,
-    ]
-      .filter(Boolean)
-      .join(';'),
-  );
-
-  let demo: DemoFleet | undefined;
-  if (options.demoClients > 0) {
-    const target =
-      options.host === '0.0.0.0' || options.host === '::'
-        ? '127.0.0.1'
-        : options.host;
-    demo = startDemoFleet({
-      host: target,
-      port: running.port,
-      count: options.demoClients,
-    });
-  }
-
-  let ink: ReturnType<typeof render> | undefined;
-  let shuttingDown = false;
-  const shutdown = async () => {
-    if (shuttingDown) {
-      return;
-    }
-
-    shuttingDown = true;
-    await demo?.stop();
-    await running.close();
-    const endedAt = clock();
-    // The summary sorts by address itself; events follow the store's order.
-    const clients = [...running.store.clients()];
-    if (sink !== undefined) {
-      for (const event of summaryEvents(clients, endedAt)) {
-        sink(event);
-      }
-    }
-
-    running.emit(
-      'stop',
-      `duration_ms=${Math.round(endedAt - running.startedAt)}`,
-    );
-    await log?.close();
-    if (ink !== undefined) {
-      ink.unmount();
-      await ink.waitUntilExit();
-    }
-
-    await writer.flush();
-    if (options.output !== 'json') {
-      process.stdout.write(
-        formatSummary({
-          listening: running.listening,
-          startedAt: running.startedAt,
-          endedAt,
-          lossPercent: running.loss.percent,
-          lossChanged: running.loss.changed,
-          seed,
-          totals: running.store.totals,
-          clients,
-          logPath: options.logPath,
-        }) + '\n',
-      );
-    }
-
-    process.exit(0);
-  };
-
-  // `on`, not `once`: Ink's signal-exit re-raises the signal when it is the last listener left.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      void shutdown();
-    });
-  }
-
-  if (options.output === 'tui') {
-    ink = render(
-      <Dashboard
-        source={running.source}
-        controller={{
-          ...running.commands,
-          quit() {
-            void shutdown();
-          },
-        }}
-      />,
-      {exitOnCtrlC: false, patchConsole: false, maxFps: 10},
-    );
-  }
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'client') {
@@ -358,7 +154,19 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  await serve(options);
+  try {
+    await serve(options);
+  } catch (error) {
+    if (error instanceof LogOpenError) {
+      fail(error.message, 2);
+    }
+
+    if (error instanceof BindError) {
+      fail(error.message, 1);
+    }
+
+    throw error;
+  }
 }
 
 // Nothing reaches the user as a stack trace: an unexpected failure is one line and exit code 70.
