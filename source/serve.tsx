@@ -39,6 +39,9 @@ function startDetail(
 ): string {
   return [
     `listening=${running.listening}`,
+    running.port === running.requestedPort
+      ? undefined
+      : `busy=${running.requestedPort}-${running.port - 1}`,
     `loss=${running.loss.percent}%`,
     `seed=${seed}`,
     `reply=${options.replyMode}`,

@@ -29,6 +29,8 @@ export type RunningServer = {
   readonly listening: string;
   /** The port bound: the one asked for, or the next free one after the default. */
   readonly port: number;
+  /** The port asked for (the default, when the bound one is a fallback). */
+  readonly requestedPort: number;
   readonly startedAt: number;
   readonly source: DashboardSource;
   /** Every command but quit, which belongs to whoever owns the process. */
@@ -57,6 +59,9 @@ export async function startServer(
   });
   const startedAt = clock();
   const listening = listeningText(options.host, bound.port);
+  // When the default port was busy, say so wherever the address is shown while serving.
+  const fallbackNote =
+    bound.port === options.port ? '' : ` (port ${options.port} was busy)`;
   const store = new HeartbeatStore({
     clock,
     maxClients: options.maxClients,
@@ -116,7 +121,7 @@ export async function startServer(
   const source: DashboardSource = {
     store,
     clock,
-    listening,
+    listening: `${listening}${fallbackNote}`,
     startedAt,
     loss: () => loss.percent,
     lossChanged: () => loss.changed,
@@ -148,6 +153,7 @@ export async function startServer(
     server,
     listening,
     port: bound.port,
+    requestedPort: options.port,
     startedAt,
     source,
     commands,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import test from 'node:test';
 import {CliProcess} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
@@ -109,4 +110,29 @@ test('SIGHUP also shuts down cleanly with the summary', async () => {
   cli.child.kill('SIGHUP');
   assert.equal(await cli.exit(), 0);
   assert.match(cli.stdout, /\bstop\b/v);
+});
+
+test('a busy default port moves on to the next one and says so', async (t) => {
+  const busy = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      busy.once('error', reject);
+      busy.bind(12_000, '0.0.0.0', resolve);
+    });
+  } catch {
+    busy.close();
+    t.skip('port 12000 is in use on this machine already');
+    return;
+  }
+
+  const cli = new CliProcess(['--idle-timeout', '0']);
+  try {
+    const start = await cli.waitForLine(/\bstart\b/v);
+    assert.match(start, /listening=0\.0\.0\.0:(?!12000\b)\d+;busy=12000-\d+/v);
+    cli.child.kill('SIGTERM');
+    assert.equal(await cli.exit(), 0);
+  } finally {
+    busy.close();
+    cli.child.kill('SIGKILL');
+  }
 });
