@@ -55,9 +55,23 @@ function escapeControl(text: string): string {
 }
 
 /**
+ * Whether the detail already says the state (a summary's does, for the CSV log that has no state
+ * column): then a text line says it once.
+ */
+function detailStates(detail: string | undefined, state: string): boolean {
+  // The cheap test first: most events (every replied line) carry no state in the detail.
+  if (!detail?.includes('state=')) {
+    return false;
+  }
+
+  return detail.split(';').includes(`state=${state}`);
+}
+
+/**
  * One line for people (`--output text`), without a trailing newline:
  * `2026-11-24T06:31:07.123+00:00  replied    127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`.
- * Absent fields are left out.
+ * Absent fields are left out. State changes say how long the client was silent:
+ * `late       127.0.0.1:5000         silent_ms=232 state=late`.
  */
 export function formatEventText(event: HeartbeatEvent): string {
   let line = `${formatIsoTime(event.time)}  ${event.event.padEnd(eventWidth)}`;
@@ -74,7 +88,7 @@ export function formatEventText(event: HeartbeatEvent): string {
     fields.push(escapeControl(event.detail));
   }
 
-  if (event.state !== undefined) {
+  if (event.state !== undefined && !detailStates(event.detail, event.state)) {
     fields.push(`state=${event.state}`);
   }
 

@@ -39,12 +39,44 @@ function formatPercent(percent: number): string {
   return String(Number(percent.toFixed(2)));
 }
 
-/** `received=…;replied=…;dropped=…;lost=…;loss=…%`, the detail of a client's summary event. */
+/** A figure in milliseconds for the detail: three decimals (microseconds), as the delays elsewhere. */
+function detailMs(name: string, ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : `${name}=${formatDelayMs(ms)}`;
+}
+
+/**
+ * The detail of a client's summary event: the counts first, as
+ * `received=…;replied=…;dropped=…;lost=…` (readers parse that prefix), then
+ * `loss=…%;state=…`, delay min/avg/max and jitter, the interval's mean and spread,
+ * duplicates, reordered, restarts, malformed and the last heartbeat. Figures a client does not
+ * have yet (no timestamp, a single heartbeat) are left out. The CSV log has no state column, so
+ * the state is here too.
+ */
 export function summaryDetail(client: ClientRecord): string {
-  const counts = `received=${client.received};replied=${client.replied};dropped=${client.dropped};lost=${client.lost}`;
-  return client.lossPercent === undefined
-    ? counts
-    : `${counts};loss=${formatPercent(client.lossPercent)}%`;
+  const fields = [
+    `received=${client.received}`,
+    `replied=${client.replied}`,
+    `dropped=${client.dropped}`,
+    `lost=${client.lost}`,
+    client.lossPercent === undefined
+      ? undefined
+      : `loss=${formatPercent(client.lossPercent)}%`,
+    `state=${client.state}`,
+    detailMs('delay_min_ms', client.delayMinMs),
+    detailMs('delay_avg_ms', client.delayAvgMs),
+    detailMs('delay_max_ms', client.delayMaxMs),
+    detailMs('jitter_ms', client.jitterMs),
+    detailMs('interval_mean_ms', client.intervalMeanMs),
+    detailMs('interval_sd_ms', client.intervalStdDevMs),
+    `duplicates=${client.duplicates}`,
+    `reordered=${client.reordered}`,
+    `restarts=${client.restarts}`,
+    `malformed=${client.malformed}`,
+    client.lastHeartbeat === undefined
+      ? undefined
+      : `last_heartbeat=${formatIsoTime(client.lastHeartbeat)}`,
+  ];
+  return fields.filter((field) => field !== undefined).join(';');
 }
 
 /** One `summary` event per client, for the CSV log and the headless output at shutdown. */
@@ -73,14 +105,65 @@ type SummaryRow = Record<string, string | number>;
 const tableColumns = [
   'client',
   'state',
-  {key: 'received', align: 'right'},
-  {key: 'replied', align: 'right'},
-  {key: 'dropped', align: 'right'},
+  {key: 'recv', align: 'right'},
+  {key: 'repl', align: 'right'},
+  {key: 'drop', align: 'right'},
   {key: 'lost', align: 'right'},
-  {key: 'loss %', align: 'right'},
-  {key: 'delay avg', align: 'right'},
-  'last heartbeat',
+  {key: 'loss%', align: 'right'},
+  {key: 'delay min/avg/max', align: 'right'},
+  {key: 'jitter', align: 'right'},
+  {key: 'interval', align: 'right'},
+  {key: 'dup/reo/rst/mal', align: 'right'},
+  'last heard',
 ] as const;
+
+/** What the table's short headings mean, printed under it. */
+export const summaryLegend = [
+  'delay, jitter and interval (mean+-spread) in ms; last heard: time of the latest heartbeat',
+  'dup/reo/rst/mal: duplicates, reordered, restarts, malformed',
+].join('\n');
+
+/**
+ * A figure in milliseconds in few characters, so that three fit one cell: `0.35`, `12`, `1020`,
+ * and `2.5e+14` for the absurd delays a client with a clock in year 9999 causes. Hundredths
+ * only below 10 ms, where loopback delays live; above, a whole millisecond is fine enough.
+ */
+export function compactMs(ms: number): string {
+  const size = Math.abs(ms);
+  if (!Number.isFinite(ms)) {
+    return '-';
+  }
+
+  if (size < 10) {
+    return ms.toFixed(2);
+  }
+
+  return size < 100_000 ? String(Math.round(ms)) : ms.toExponential(1);
+}
+
+function delayCell(client: ClientRecord): string {
+  const {delayMinMs, delayAvgMs, delayMaxMs} = client;
+  if (
+    delayMinMs === undefined ||
+    delayAvgMs === undefined ||
+    delayMaxMs === undefined
+  ) {
+    return '-';
+  }
+
+  return `${compactMs(delayMinMs)}/${compactMs(delayAvgMs)}/${compactMs(delayMaxMs)}`;
+}
+
+function intervalCell(client: ClientRecord): string {
+  const {intervalMeanMs, intervalStdDevMs} = client;
+  if (intervalMeanMs === undefined) {
+    return '-';
+  }
+
+  return intervalStdDevMs === undefined
+    ? compactMs(intervalMeanMs)
+    : `${compactMs(intervalMeanMs)}+-${compactMs(intervalStdDevMs)}`;
+}
 
 function lastHeartbeatCell(
   lastHeartbeat: number | undefined,
@@ -103,17 +186,17 @@ function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
   return {
     client: client.key,
     state: client.state,
-    received: client.received,
-    replied: client.replied,
-    dropped: client.dropped,
+    recv: client.received,
+    repl: client.replied,
+    drop: client.dropped,
     lost: client.lost,
-    'loss %':
+    'loss%':
       client.lossPercent === undefined ? '-' : client.lossPercent.toFixed(1),
-    'delay avg':
-      client.delayAvgMs === undefined
-        ? '-'
-        : `${formatDelayMs(client.delayAvgMs)}ms`,
-    'last heartbeat': lastHeartbeatCell(client.lastHeartbeat, endedAt),
+    'delay min/avg/max': delayCell(client),
+    jitter: client.jitterMs === undefined ? '-' : compactMs(client.jitterMs),
+    interval: intervalCell(client),
+    'dup/reo/rst/mal': `${client.duplicates}/${client.reordered}/${client.restarts}/${client.malformed}`,
+    'last heard': lastHeartbeatCell(client.lastHeartbeat, endedAt),
   };
 }
 
@@ -173,6 +256,7 @@ export function formatSummary(input: SummaryInput): string {
   if (shown.length > 0) {
     lines.push(
       renderTable(shown.map((client) => tableRow(client, input.endedAt))),
+      summaryLegend,
     );
   }
 

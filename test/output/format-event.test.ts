@@ -42,9 +42,26 @@ const samples: Record<EventName, HeartbeatEvent> = {
     client: '203.0.113.9:4000',
     detail: 'outside --allow',
   }),
-  late: makeEvent({event: 'late', client, state: 'late'}),
-  stopped: makeEvent({event: 'stopped', client, state: 'stopped'}),
-  resumed: makeEvent({event: 'resumed', client, seq: 9, state: 'alive'}),
+  late: makeEvent({
+    event: 'late',
+    client,
+    detail: 'silent_ms=232',
+    state: 'late',
+  }),
+  stopped: makeEvent({
+    event: 'stopped',
+    client,
+    detail: 'silent_ms=1000',
+    state: 'stopped',
+  }),
+  resumed: makeEvent({
+    event: 'resumed',
+    client,
+    seq: 9,
+    delayMs: 0.25,
+    detail: 'after=stopped;silent_ms=4321',
+    state: 'alive',
+  }),
   evicted: makeEvent({
     event: 'evicted',
     client: '[2001:db8::1]:5000',
@@ -61,7 +78,8 @@ const samples: Record<EventName, HeartbeatEvent> = {
     client,
     seq: 9,
     delayMs: 0.5,
-    detail: 'received=3;replied=2;dropped=1;lost=0;loss=33.33%',
+    detail:
+      'received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1',
     state: 'alive',
   }),
   stop: makeEvent({event: 'stop', detail: 'duration_ms=1234'}),
@@ -76,14 +94,14 @@ test('text: one line per event kind, fixed-width event column, absent fields lef
     dropped: `${time}  dropped    127.0.0.1:5000         seq=8 delay=1.500ms state=alive`,
     malformed: `${time}  malformed  127.0.0.1:5000         not a heartbeat state=alive`,
     refused: `${time}  refused    203.0.113.9:4000       outside --allow`,
-    late: `${time}  late       127.0.0.1:5000         state=late`,
-    stopped: `${time}  stopped    127.0.0.1:5000         state=stopped`,
-    resumed: `${time}  resumed    127.0.0.1:5000         seq=9 state=alive`,
+    late: `${time}  late       127.0.0.1:5000         silent_ms=232 state=late`,
+    stopped: `${time}  stopped    127.0.0.1:5000         silent_ms=1000 state=stopped`,
+    resumed: `${time}  resumed    127.0.0.1:5000         seq=9 delay=0.250ms after=stopped;silent_ms=4321 state=alive`,
     evicted: `${time}  evicted    [2001:db8::1]:5000     state=stopped`,
     loss: `${time}  loss       loss=15%`,
     idle: `${time}  idle       silent_for=60s`,
     'log-error': `${time}  log-error  log write failed: no space left on device (ENOSPC)`,
-    summary: `${time}  summary    127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33% state=alive`,
+    summary: `${time}  summary    127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1`,
     stop: `${time}  stop       duration_ms=1234`,
   };
   for (const name of allEvents) {
@@ -100,6 +118,52 @@ test('text: a server event with nothing else is just the time and the name', () 
     formatEventText(makeEvent({event: 'late', client})),
     `${time}  late       127.0.0.1:5000`,
   );
+});
+
+test('text: the state is said once, in the detail when the detail carries it (summary rows do, for the CSV)', () => {
+  const once = formatEventText(
+    makeEvent({
+      event: 'summary',
+      client,
+      detail: 'received=1;replied=1;dropped=0;lost=0;state=late',
+      state: 'late',
+    }),
+  );
+  assert.equal(once.match(/state=/gv)?.length, 1, once);
+  assert.ok(once.endsWith(';state=late'), once);
+  // A detail that only mentions a state in passing, or names another, leaves the field in place.
+  assert.ok(
+    formatEventText(
+      makeEvent({
+        event: 'resumed',
+        client,
+        detail: 'after=stopped;previous_state=late',
+        state: 'alive',
+      }),
+    ).endsWith('after=stopped;previous_state=late state=alive'),
+  );
+  assert.ok(
+    formatEventText(
+      makeEvent({
+        event: 'summary',
+        client,
+        detail: 'received=1;state=stopped',
+        state: 'alive',
+      }),
+    ).endsWith('received=1;state=stopped state=alive'),
+  );
+});
+
+test('text: late, stopped and resumed lines carry the client, the silence and the state', () => {
+  for (const name of ['late', 'stopped', 'resumed'] as const) {
+    const line = formatEventText(samples[name]);
+    assert.match(
+      line,
+      /^\S+ {2}(?:late|stopped|resumed) +127\.0\.0\.1:5000 +.*silent_ms=\d+.* state=(?:alive|late|stopped)$/v,
+      line,
+    );
+    assert.ok(line.endsWith(`state=${samples[name].state}`), line);
+  }
 });
 
 test('text: control characters in a detail are escaped, so a line stays one line and cannot drive the terminal', () => {

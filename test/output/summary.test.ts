@@ -3,9 +3,12 @@ import test from 'node:test';
 import {stripVTControlCharacters} from 'node:util';
 import {formatIsoTime} from '../../source/output/format-time.js';
 import {
+  compactMs,
   formatSummary,
   type SummaryInput,
+  summaryDetail,
   summaryEvents,
+  summaryLegend,
   summaryTableRows,
 } from '../../source/output/summary.js';
 import type {ClientRecord} from '../../source/store/types.js';
@@ -22,7 +25,16 @@ const clients: ClientRecord[] = [
     dropped: 4,
     lost: 2,
     lossPercent: 50,
+    delayMinMs: 0.1234,
     delayAvgMs: 0.4126,
+    delayMaxMs: 13.25,
+    jitterMs: 0.0456,
+    intervalMeanMs: 1002.4,
+    intervalStdDevMs: 43.21,
+    duplicates: 1,
+    reordered: 2,
+    restarts: 3,
+    malformed: 4,
     lastSeq: 12,
     lastHeartbeat: endedAt - 5000,
   }),
@@ -32,7 +44,12 @@ const clients: ClientRecord[] = [
     received: 3,
     replied: 3,
     lossPercent: 0,
+    delayMinMs: 12.5,
     delayAvgMs: 12.5,
+    delayMaxMs: 12.5,
+    jitterMs: 0,
+    intervalMeanMs: 100,
+    intervalStdDevMs: 0,
     lastSeq: 3,
     lastHeartbeat: endedAt - 600_000,
   }),
@@ -105,28 +122,45 @@ test('the summary says where, when, how long, the loss settings and the totals',
   assert.match(unchanged, /loss {9}40% \(unchanged\), random seed/v);
 });
 
-test('the table lists every client, sorted by address (numbers by value), with its counts', () => {
-  const rows = tableRows(stripVTControlCharacters(formatSummary(input())));
-  const last = (ms: number) => {
-    const date = new Date(ms);
-    return [date.getHours(), date.getMinutes(), date.getSeconds()]
-      .map((part) => String(part).padStart(2, '0'))
-      .join(':');
-  };
+/** `HH:MM:SS` in local time, computed with Date's own accessors. */
+function clockTime(ms: number): string {
+  const date = new Date(ms);
+  return [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((part) => String(part).padStart(2, '0'))
+    .join(':');
+}
 
+test('the table lists every client, sorted by address (numbers by value), with its state and figures', () => {
+  const rows = tableRows(stripVTControlCharacters(formatSummary(input())));
   assert.deepEqual(rows, [
     [
       'client',
       'state',
-      'received',
-      'replied',
-      'dropped',
+      'recv',
+      'repl',
+      'drop',
       'lost',
-      'loss %',
-      'delay avg',
-      'last heartbeat',
+      'loss%',
+      'delay min/avg/max',
+      'jitter',
+      'interval',
+      'dup/reo/rst/mal',
+      'last heard',
     ],
-    ['[2001:db8::1]:6000', 'late', '0', '0', '0', '0', '-', '-', '-'],
+    [
+      '[2001:db8::1]:6000',
+      'late',
+      '0',
+      '0',
+      '0',
+      '0',
+      '-',
+      '-',
+      '-',
+      '-',
+      '0/0/0/2',
+      '-',
+    ],
     [
       '10.0.0.9:5000',
       'stopped',
@@ -135,8 +169,11 @@ test('the table lists every client, sorted by address (numbers by value), with i
       '0',
       '0',
       '0.0',
-      '12.500ms',
-      last(endedAt - 600_000),
+      '13/13/13',
+      '0.00',
+      '100+-0.00',
+      '0/0/0/0',
+      clockTime(endedAt - 600_000),
     ],
     [
       '10.0.0.10:5000',
@@ -146,10 +183,78 @@ test('the table lists every client, sorted by address (numbers by value), with i
       '4',
       '2',
       '50.0',
-      '0.413ms',
-      last(endedAt - 5000),
+      '0.12/0.41/13',
+      '0.05',
+      '1002+-43',
+      '1/2/3/4',
+      clockTime(endedAt - 5000),
     ],
   ]);
+});
+
+test('the legend under the table says what the short headings mean', () => {
+  const text = stripVTControlCharacters(formatSummary(input()));
+  const lines = text.split('\n');
+  const bottom = lines.findIndex((line) => line.startsWith('└'));
+  assert.ok(bottom > 0, text);
+  assert.deepEqual(lines.slice(bottom + 1), summaryLegend.split('\n'));
+  assert.match(summaryLegend, /in ms/v);
+  assert.match(
+    summaryLegend,
+    /dup\/reo\/rst\/mal: duplicates, reordered, restarts, malformed/v,
+  );
+});
+
+test('five-digit counts: a loopback client fits 140 columns, the widest IPv4 one 145; cells are ASCII', () => {
+  const busy = makeClient({
+    key: '192.168.100.200:50000',
+    state: 'stopped',
+    received: 99_999,
+    replied: 59_999,
+    dropped: 40_000,
+    lost: 9999,
+    lossPercent: 45.45,
+    delayMinMs: 0.123,
+    delayAvgMs: 45.67,
+    delayMaxMs: 1234.5,
+    jitterMs: 12.34,
+    intervalMeanMs: 1000.4,
+    intervalStdDevMs: 43.21,
+    duplicates: 12,
+    reordered: 34,
+    restarts: 5,
+    malformed: 678,
+    lastHeartbeat: endedAt - 1000,
+  });
+  const text = stripVTControlCharacters(
+    formatSummary(input({clients: [busy]})),
+  );
+  const widest = Math.max(...text.split('\n').map((line) => line.length));
+  assert.ok(widest <= 145, `${widest} columns:\n${text}`);
+  const loopback = stripVTControlCharacters(
+    formatSummary(input({clients: [{...busy, key: '127.0.0.1:50000'}]})),
+  );
+  const widestLoopback = Math.max(
+    ...loopback.split('\n').map((line) => line.length),
+  );
+  assert.ok(widestLoopback <= 140, `${widestLoopback} columns:\n${loopback}`);
+  const cells = tableRows(text).flat().join('');
+  assert.match(cells, /^[\u0020-\u007E]*$/v, 'cells are ASCII');
+});
+
+test('compact milliseconds: two decimals below 10, whole numbers, then an exponent', () => {
+  assert.equal(compactMs(0), '0.00');
+  assert.equal(compactMs(0.123_456), '0.12');
+  assert.equal(compactMs(9.994), '9.99');
+  assert.equal(compactMs(12.5), '13');
+  assert.equal(compactMs(99.94), '100');
+  assert.equal(compactMs(100.4), '100');
+  assert.equal(compactMs(99_999.4), '99999');
+  assert.equal(compactMs(-3.456), '-3.46');
+  // A client whose clock says year 9999: the delay is absurd, the cell stays short.
+  assert.equal(compactMs(2.5e14), '2.5e+14');
+  assert.equal(compactMs(Number.NaN), '-');
+  assert.equal(compactMs(Number.POSITIVE_INFINITY), '-');
 });
 
 test('zero clients: the header and a line saying so, without a table', () => {
@@ -208,7 +313,7 @@ test('a run that spans midnight dates the last heartbeat', () => {
   assert.ok(text.includes(formatIsoTime(lastHeartbeat).slice(0, 10)), text);
 });
 
-test('summary events: one per client with the counts, the state, last seq and average delay', () => {
+test('summary events: one per client with the counts first, then loss, state and every figure', () => {
   const events = [...summaryEvents(clients, endedAt)];
   assert.deepEqual(events, [
     {
@@ -217,7 +322,13 @@ test('summary events: one per client with the counts, the state, last seq and av
       client: '10.0.0.10:5000',
       seq: 12,
       delayMs: 0.4126,
-      detail: 'received=10;replied=6;dropped=4;lost=2;loss=50%',
+      detail: [
+        'received=10;replied=6;dropped=4;lost=2;loss=50%;state=alive',
+        'delay_min_ms=0.123;delay_avg_ms=0.413;delay_max_ms=13.250;jitter_ms=0.046',
+        'interval_mean_ms=1002.400;interval_sd_ms=43.210',
+        'duplicates=1;reordered=2;restarts=3;malformed=4',
+        `last_heartbeat=${formatIsoTime(endedAt - 5000)}`,
+      ].join(';'),
       state: 'alive',
     },
     {
@@ -226,7 +337,13 @@ test('summary events: one per client with the counts, the state, last seq and av
       client: '10.0.0.9:5000',
       seq: 3,
       delayMs: 12.5,
-      detail: 'received=3;replied=3;dropped=0;lost=0;loss=0%',
+      detail: [
+        'received=3;replied=3;dropped=0;lost=0;loss=0%;state=stopped',
+        'delay_min_ms=12.500;delay_avg_ms=12.500;delay_max_ms=12.500;jitter_ms=0.000',
+        'interval_mean_ms=100.000;interval_sd_ms=0.000',
+        'duplicates=0;reordered=0;restarts=0;malformed=0',
+        `last_heartbeat=${formatIsoTime(endedAt - 600_000)}`,
+      ].join(';'),
       state: 'stopped',
     },
     {
@@ -235,9 +352,27 @@ test('summary events: one per client with the counts, the state, last seq and av
       client: '[2001:db8::1]:6000',
       seq: undefined,
       delayMs: undefined,
-      detail: 'received=0;replied=0;dropped=0;lost=0',
+      detail:
+        'received=0;replied=0;dropped=0;lost=0;state=late;duplicates=0;reordered=0;restarts=0;malformed=2',
       state: 'late',
     },
   ]);
   assert.deepEqual([...summaryEvents([], endedAt)], []);
+});
+
+test('summary detail: the counts stay the prefix that readers parse, and every field is key=value', () => {
+  for (const client of clients) {
+    const detail = summaryDetail(client);
+    assert.match(
+      detail,
+      /^received=\d+;replied=\d+;dropped=\d+;lost=\d+(?:;loss=[\d.]+%)?;state=(?:alive|late|stopped)(?:;|$)/v,
+    );
+    const fields = detail.split(';');
+    for (const field of fields) {
+      assert.match(field, /^[a-z_]+=[^;=\s]+$/v, field);
+    }
+
+    const keys = fields.map((field) => field.split('=')[0]);
+    assert.equal(new Set(keys).size, keys.length, 'no key twice');
+  }
 });
