@@ -187,6 +187,11 @@ export async function serve(options: ServerOptions): Promise<void> {
   }
 
   running.emit('start', startDetail(running, options, seed));
+  // A write that failed before the server was up (the header) is reported once it is.
+  if (logError !== undefined) {
+    running.emit('log-error', logError);
+  }
+
   const session: Session = {
     options,
     running,
