@@ -3,22 +3,7 @@ import test from 'node:test';
 import {freePort} from '../helpers/free-port.js';
 import {PtyCli} from '../helpers/pty-cli.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
-
-/** Keeps a client sending, as a real one would, until stopped. */
-function keepSending(
-  peer: UdpPeer,
-  port: number,
-  intervalMs = 100,
-): () => void {
-  let seq = 0;
-  const timer = setInterval(() => {
-    seq++;
-    void peer.send(`${seq}`, port).catch(() => undefined);
-  }, intervalMs);
-  return () => {
-    clearInterval(timer);
-  };
-}
+import {keepSending} from './dashboard-screen.js';
 
 test('the dashboard in a terminal: rows appear, + changes the loss, q prints the summary', async () => {
   const port = await freePort();
@@ -31,7 +16,7 @@ test('the dashboard in a terminal: rows appear, + changes the loss, q prints the
     '0',
   ]);
   const peer = await UdpPeer.open();
-  const stop = keepSending(peer, port);
+  const stop = keepSending(peer, port, 100);
   try {
     const key = `127.0.0.1:${peer.port}`;
     await cli.waitForText(key);
