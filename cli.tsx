@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// First: React reads NODE_ENV when it loads.
+// eslint-disable-next-line import-x/no-unassigned-import, import-x/order
+import './source/production-mode.js';
 import process from 'node:process';
 import meow from 'meow';
 import {parseClientFlags} from './source/client/client-options.js';
