@@ -1,0 +1,492 @@
+/*
+The report: tables of every figure with its ratio to the baseline of the same client count, the
+targets of the issue with PASS or MISS, and plain notes on what limited each measurement. Pure
+functions of the results, so they are tested without running anything.
+*/
+import {roundRatios, type MeasuredPhase, type Saturation} from './combine.js';
+import type {FrameTimeResult} from './frame-time.js';
+import type {MemoryResult} from './memory.js';
+import type {Plan, ScenarioResult} from './scenario.js';
+import {formatRatio, formatTable, median} from './stats.js';
+
+export type MachineInfo = {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly kernel: string;
+  /** net.core.rmem_max: the most receive buffer a socket may ask for. */
+  readonly rmemMaxBytes: number | undefined;
+  /** Cores busy with other work just before the run. */
+  readonly otherCoresAtStart: number;
+  /** NODE_ENV as the servers and the frame measurement inherit it. */
+  readonly nodeEnv: string | undefined;
+};
+
+export type BenchResults = {
+  readonly machine: MachineInfo;
+  readonly quick: boolean;
+  readonly plan: Plan;
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly scenarios: readonly ScenarioResult[];
+  readonly failures: ReadonlyArray<{
+    readonly name: string;
+    readonly message: string;
+  }>;
+  readonly memory: MemoryResult | undefined;
+  readonly frame: FrameTimeResult | undefined;
+};
+
+export type TargetCheck = {
+  readonly name: string;
+  readonly measured: string;
+  readonly target: string;
+  /** Undefined when the figure could not be measured. */
+  readonly pass: boolean | undefined;
+};
+
+/** At or above this share of a core, a single-threaded process is the bottleneck. */
+const busyCore = 0.9;
+/** The machine counts as full when this many of its cores are busy. */
+const fullMachineShare = 0.93;
+/** Frames per second the dashboard may draw at most (SPEC.md), with room for counting edges. */
+const maxFramesPerSecond = 10.5;
+const frameRateTolerance = 0.5;
+
+function find(
+  scenarios: readonly ScenarioResult[],
+  kind: ScenarioResult['kind'],
+  clients: number,
+): ScenarioResult | undefined {
+  return scenarios.find(
+    (scenario) => scenario.kind === kind && scenario.clients === clients,
+  );
+}
+
+function baselineFor(
+  scenarios: readonly ScenarioResult[],
+  scenario: ScenarioResult,
+): ScenarioResult | undefined {
+  return find(scenarios, 'echo', scenario.clients);
+}
+
+/** How busy the generator was: its CPU when it slept, its share of useful polls when it polled. */
+export function generatorLoad(phase: Saturation): number {
+  return Number.isFinite(phase.generatorBusyShare)
+    ? phase.generatorBusyShare
+    : phase.generatorCpuCores;
+}
+
+/**
+ * What limited a closed-loop run: the server, the generator, the machine, or nothing at full use
+ * (round trips between the processes).
+ */
+export function saturationLimit(phase: Saturation, cores: number): string {
+  if (!Number.isFinite(phase.serverCpuCores)) {
+    return 'unknown';
+  }
+
+  if (phase.serverCpuCores >= busyCore) {
+    return 'server';
+  }
+
+  if (generatorLoad(phase) >= busyCore) {
+    return 'generator';
+  }
+
+  if (phase.machineCores >= cores * fullMachineShare) {
+    return phase.otherCores >= 0.25 ? 'machine (other load)' : 'machine';
+  }
+
+  return 'latency';
+}
+
+/** Whether the generator kept up with a fixed offered rate. */
+export function generatorKeptUp(phase: MeasuredPhase): boolean {
+  return phase.sent >= phase.offered * 0.99;
+}
+
+function number(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '-';
+}
+
+function withRatio(
+  value: number,
+  baseline: number | undefined,
+  digits = 0,
+): string {
+  const text = number(value, digits);
+  return baseline === undefined
+    ? text
+    : `${text} (${formatRatio(value, baseline)})`;
+}
+
+const mebibyte = 1024 * 1024;
+
+function replyRatio(phase: MeasuredPhase): number {
+  return phase.sent === 0 ? Number.NaN : phase.replied / phase.sent;
+}
+
+/** The per-round ratios to the baseline as `min–max`, or `-` for the baseline itself. */
+function ratioSpread(
+  value: Saturation,
+  baseline: Saturation | undefined,
+): string {
+  if (baseline === undefined || value === baseline) {
+    return '-';
+  }
+
+  const ratios = roundRatios(value, baseline);
+  return ratios.length === 0
+    ? '-'
+    : `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+}
+
+export function saturationTable(results: BenchResults): string {
+  const rows: string[][] = [
+    [
+      'saturation (closed loop)',
+      'replies/s',
+      'per round',
+      'server CPU',
+      results.plan.spin ? 'gen busy' : 'gen CPU',
+      'other CPU',
+      'RTT p50 ms',
+      'limited by',
+    ],
+  ];
+  for (const scenario of results.scenarios) {
+    const baseline = baselineFor(results.scenarios, scenario)?.saturate;
+    const phase = scenario.saturate;
+    rows.push([
+      scenario.name,
+      withRatio(phase.repliesPerSecond, baseline?.repliesPerSecond),
+      ratioSpread(phase, baseline),
+      withRatio(phase.serverCpuCores, baseline?.serverCpuCores, 2),
+      number(generatorLoad(phase), 2),
+      number(phase.otherCores, 2),
+      number(phase.rttP50, 2),
+      saturationLimit(phase, results.machine.cores),
+    ]);
+  }
+
+  return formatTable(rows);
+}
+
+export function fixedRateTable(results: BenchResults): string {
+  const rate = results.plan.fixedRatePerSecond;
+  const rows: string[][] = [
+    [
+      `at ${rate}/s offered`,
+      'sent',
+      'reply ratio',
+      'RTT p50 ms',
+      'RTT p99 ms',
+      'server CPU',
+      'RSS MiB',
+      'sock drops',
+      'RcvbufErr',
+      'gen CPU',
+      'other CPU',
+    ],
+  ];
+  for (const scenario of results.scenarios) {
+    const baseline = baselineFor(results.scenarios, scenario)?.fixed;
+    const phase = scenario.fixed;
+    const {server} = phase;
+    rows.push([
+      scenario.name,
+      `${phase.sent}/${phase.offered}`,
+      withRatio(
+        replyRatio(phase),
+        baseline === undefined ? undefined : replyRatio(baseline),
+        4,
+      ),
+      withRatio(phase.rtt.p50, baseline?.rtt.p50, 2),
+      withRatio(phase.rtt.p99, baseline?.rtt.p99, 2),
+      withRatio(server?.cpuCores ?? Number.NaN, baseline?.server?.cpuCores, 2),
+      withRatio(
+        (server?.rssBytes ?? Number.NaN) / mebibyte,
+        baseline?.server === undefined
+          ? undefined
+          : baseline.server.rssBytes / mebibyte,
+        1,
+      ),
+      number(server?.socketDrops ?? Number.NaN),
+      number(server?.rcvbufErrors ?? Number.NaN),
+      number(phase.generatorCpuCores, 2),
+      number(phase.otherCores, 2),
+    ]);
+  }
+
+  return formatTable(rows);
+}
+
+export function frameRateTable(results: BenchResults): string | undefined {
+  const dashboards = results.scenarios.filter(
+    (scenario) => scenario.frames !== undefined,
+  );
+  if (dashboards.length === 0) {
+    return undefined;
+  }
+
+  const rows: string[][] = [
+    [
+      'dashboard frames/s',
+      `at ${results.plan.lowRatePerSecond}/s`,
+      `at ${results.plan.fixedRatePerSecond}/s`,
+      'at saturation',
+    ],
+  ];
+  for (const scenario of dashboards) {
+    const frames = scenario.frames!;
+    rows.push([
+      scenario.name,
+      number(frames.low, 1),
+      number(frames.fixed, 1),
+      number(frames.saturate, 1),
+    ]);
+  }
+
+  return formatTable(rows);
+}
+
+/** True when the frame rate did not rise with the packet rate, and stayed within SPEC.md's limit. */
+export function frameRateHolds(frames: {
+  readonly low: number;
+  readonly fixed: number;
+  readonly saturate: number;
+}): boolean {
+  const all = [frames.low, frames.fixed, frames.saturate];
+  return (
+    all.every((rate) => Number.isFinite(rate) && rate <= maxFramesPerSecond) &&
+    frames.fixed <= frames.low + frameRateTolerance &&
+    frames.saturate <= frames.low + frameRateTolerance
+  );
+}
+
+function ratioCheck(
+  name: string,
+  value: ScenarioResult | undefined,
+  baseline: ScenarioResult | undefined,
+  minimum: number,
+): TargetCheck {
+  if (value === undefined || baseline === undefined) {
+    return {
+      name,
+      measured: 'not measured',
+      target: `≥ ${minimum}`,
+      pass: undefined,
+    };
+  }
+
+  const ratio =
+    value.saturate.repliesPerSecond / baseline.saturate.repliesPerSecond;
+  const perRound = median(roundRatios(value.saturate, baseline.saturate));
+  return {
+    name,
+    measured: `${ratio.toFixed(2)} (${number(value.saturate.repliesPerSecond)} / ${number(baseline.saturate.repliesPerSecond)} replies/s; median round ${number(perRound, 2)})`,
+    target: `≥ ${minimum.toFixed(2)}`,
+    pass: ratio >= minimum,
+  };
+}
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const {scenarios, memory, frame} = results;
+  const checks: TargetCheck[] = [
+    ratioCheck(
+      'headless, 100 clients: replies/s vs baseline',
+      find(scenarios, 'headless', 100),
+      find(scenarios, 'echo', 100),
+      0.7,
+    ),
+    ratioCheck(
+      'dashboard, 10000 clients: replies/s vs baseline',
+      find(scenarios, 'dashboard', 10_000),
+      find(scenarios, 'echo', 10_000),
+      0.5,
+    ),
+  ];
+
+  const dashboard = find(scenarios, 'dashboard', 10_000);
+  const baseline = find(scenarios, 'echo', 10_000);
+  const rate = results.plan.fixedRatePerSecond;
+  if (dashboard === undefined) {
+    checks.push(
+      {
+        name: `dashboard, 10000 clients: reply ratio at ${rate}/s`,
+        measured: 'not measured',
+        target: '≥ 0.999',
+        pass: undefined,
+      },
+      {
+        name: `dashboard, 10000 clients: receive-buffer drops at ${rate}/s`,
+        measured: 'not measured',
+        target: '≤ baseline',
+        pass: undefined,
+      },
+    );
+  } else {
+    const ratio = replyRatio(dashboard.fixed);
+    checks.push({
+      name: `dashboard, 10000 clients: reply ratio at ${rate}/s`,
+      measured: number(ratio, 4),
+      target: '≥ 0.999',
+      pass: ratio >= 0.999,
+    });
+    const drops = dashboard.fixed.server?.socketDrops ?? Number.NaN;
+    const baselineDrops = baseline?.fixed.server?.socketDrops ?? Number.NaN;
+    checks.push({
+      name: `dashboard, 10000 clients: receive-buffer drops at ${rate}/s`,
+      measured: `${number(drops)} (baseline ${number(baselineDrops)})`,
+      target: '≤ baseline',
+      pass:
+        Number.isFinite(drops) && Number.isFinite(baselineDrops)
+          ? drops <= baselineDrops
+          : undefined,
+    });
+  }
+
+  checks.push(
+    memory === undefined
+      ? {
+          name: 'memory per tracked client (100000)',
+          measured: 'not measured',
+          target: '≤ 1024 B',
+          pass: undefined,
+        }
+      : {
+          name: `memory per tracked client (${memory.clients})`,
+          measured: `${number(memory.perClientBytes)} B`,
+          target: '≤ 1024 B',
+          pass: memory.perClientBytes <= 1024,
+        },
+    frame === undefined
+      ? {
+          name: 'one dashboard frame, 100000 clients (median)',
+          measured: 'not measured',
+          target: '≤ 30 ms',
+          pass: undefined,
+        }
+      : {
+          name: `one dashboard frame, ${frame.clients} clients (median)`,
+          measured: `${number(frame.medianMs, 1)} ms`,
+          target: '≤ 30 ms',
+          pass: frame.medianMs <= 30,
+        },
+  );
+
+  const dashboards = scenarios.filter((scenario) => scenario.frames);
+  checks.push(
+    dashboards.length === 0
+      ? {
+          name: 'frame rate never rises with packet rate',
+          measured: 'not measured',
+          target: '≤ rate at low load, ≤ 10/s',
+          pass: undefined,
+        }
+      : {
+          name: 'frame rate never rises with packet rate',
+          measured: dashboards
+            .map((scenario) => {
+              const frames = scenario.frames!;
+              return `${scenario.clients}: ${number(frames.low, 1)} → ${number(frames.fixed, 1)} → ${number(frames.saturate, 1)}/s`;
+            })
+            .join('; '),
+          target: '≤ rate at low load, ≤ 10/s',
+          pass: dashboards.every((scenario) =>
+            frameRateHolds(scenario.frames!),
+          ),
+        },
+  );
+  return checks;
+}
+
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  return formatTable([
+    ['target', 'measured', 'wanted', ''],
+    ...checks.map((check) => [
+      check.name,
+      check.measured,
+      check.target,
+      check.pass === undefined ? 'n/a' : check.pass ? 'PASS' : 'MISS',
+    ]),
+  ]);
+}
+
+/** Plain sentences on what limited the measurements, so no figure is read for more than it is. */
+export function limitNotes(results: BenchResults): string[] {
+  const notes: string[] = [];
+  const {cores} = results.machine;
+  if (results.machine.otherCoresAtStart >= 0.25) {
+    notes.push(
+      `Other work kept ${results.machine.otherCoresAtStart.toFixed(2)} of ${cores} cores busy before the run: figures are lower and noisier than on a quiet machine.`,
+    );
+  }
+
+  for (const scenario of results.scenarios) {
+    const {saturate} = scenario;
+    const limit = saturationLimit(saturate, cores);
+    if (limit === 'generator') {
+      notes.push(
+        `${scenario.name}: the load generator was the bottleneck at saturation (busy ${number(generatorLoad(saturate), 2)} of its core, the server ${number(saturate.serverCpuCores, 2)}): the server's ceiling is higher than shown${scenario.kind === 'echo' ? ', so ratios against this baseline flatter the others' : ''}.`,
+      );
+    } else if (limit.startsWith('machine')) {
+      notes.push(
+        `${scenario.name}: the machine was full at saturation (server ${number(saturate.serverCpuCores, 2)}, generator ${number(saturate.generatorCpuCores, 2)}, other ${number(saturate.otherCores, 2)} cores): neither process had a core to itself.`,
+      );
+    } else if (limit === 'latency') {
+      notes.push(
+        `${scenario.name}: neither the server nor the generator used a full core at saturation: round trips (wake-ups between processes) limited the closed loop.`,
+      );
+    }
+
+    if (!generatorKeptUp(scenario.fixed)) {
+      notes.push(
+        `${scenario.name}: the generator sent ${scenario.fixed.sent} of ${scenario.fixed.offered} offered heartbeats (its timer ran up to ${number(scenario.fixed.generatorMaxLagMs)} ms late).`,
+      );
+    }
+  }
+
+  return notes;
+}
+
+export function formatReport(results: BenchResults): string {
+  const {machine} = results;
+  const {plan} = results;
+  const sections = [
+    `udp-heartbeat benchmark${results.quick ? ' (quick)' : ''}: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, Linux ${machine.kernel}, rmem_max ${machine.rmemMaxBytes ?? '?'} B, NODE_ENV inherited ${machine.nodeEnv ?? 'unset'}`,
+    `Saturation: ${plan.inflight} heartbeats in flight, ${plan.rounds} rounds of ${plan.turnMs} ms per server taken in turns (the others paused)${plan.spin ? '; the generator polls, so its CPU is always a core and "gen busy" is the share it spent on replies' : ''}; ratios are to the echo baseline with as many clients.`,
+    saturationTable(results),
+    fixedRateTable(results),
+  ];
+  const frames = frameRateTable(results);
+  if (frames !== undefined) {
+    sections.push(frames);
+  }
+
+  const {memory, frame} = results;
+  if (memory !== undefined) {
+    sections.push(
+      `memory: ${memory.clients} tracked clients (one heartbeat each, from ${memory.sourceAddresses.length} loopback addresses; ${memory.spray.unanswered} unanswered, ${memory.spray.bindFailures} sources busy): idle ${number(memory.idleRssBytes / mebibyte, 1)} MiB, after ${number(memory.rssAfterBytes / mebibyte, 1)} MiB, settled ${number(memory.rssSettledBytes / mebibyte, 1)} MiB → ${number(memory.perClientBytes)} B per client`,
+    );
+  }
+
+  if (frame !== undefined) {
+    sections.push(
+      `frame: ${frame.clients} clients in a real store, ${frame.columns}×${frame.rows} terminal, ${frame.frameMs.length} frames: median ${number(frame.medianMs, 1)} ms, p90 ${number(frame.p90Ms, 1)} ms, max ${number(frame.maxMs, 1)} ms (event loop busy, median ${number(frame.busyMedianMs, 1)} ms); store heap ${number(frame.heapPerClientBytes)} B per client`,
+    );
+  }
+
+  sections.push(targetsTable(checkTargets(results)));
+  const notes = limitNotes(results);
+  for (const failure of results.failures) {
+    notes.push(`${failure.name} failed: ${failure.message}`);
+  }
+
+  if (notes.length > 0) {
+    sections.push(notes.map((note) => `- ${note}`).join('\n'));
+  }
+
+  return `${sections.join('\n\n')}\n`;
+}

@@ -1,0 +1,205 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {combineSegments} from '../../bench/combine.js';
+import type {FrameTimeResult} from '../../bench/frame-time.js';
+import type {MemoryResult} from '../../bench/memory.js';
+import {
+  checkTargets,
+  formatReport,
+  frameRateHolds,
+  generatorKeptUp,
+  limitNotes,
+  saturationLimit,
+  type BenchResults,
+} from '../../bench/report.js';
+import type {Plan, ScenarioResult} from '../../bench/scenario.js';
+import {phase} from './phases.js';
+
+const plan: Plan = {
+  warmupMs: 1000,
+  lowMs: 1000,
+  lowRatePerSecond: 200,
+  fixedMs: 1000,
+  fixedRatePerSecond: 20_000,
+  rounds: 2,
+  turnMs: 1000,
+  rampMs: 100,
+  inflight: 1024,
+  spin: true,
+  graceMs: 100,
+};
+
+function scenario(
+  kind: ScenarioResult['kind'],
+  clients: number,
+  repliesPerSecond: readonly number[],
+  extra: Partial<ScenarioResult> = {},
+): ScenarioResult {
+  return {
+    name: `${kind}, ${clients}`,
+    kind,
+    clients,
+    low: undefined,
+    fixed: phase(),
+    saturate: combineSegments(
+      repliesPerSecond.map((rate) =>
+        phase({repliesPerSecond: rate, replied: rate, generatorBusyShare: 0.5}),
+      ),
+    ),
+    frames:
+      kind === 'dashboard' ? {low: 10, fixed: 10, saturate: 9.5} : undefined,
+    ...extra,
+  };
+}
+
+const memory: MemoryResult = {
+  clients: 100_000,
+  idleRssBytes: 100e6,
+  rssAfterBytes: 180e6,
+  rssSettledBytes: 181e6,
+  perClientBytes: 810,
+  spray: {answered: 100_000, unanswered: 0, bindFailures: 0, seconds: 5},
+  sourceAddresses: ['127.0.0.2'],
+};
+
+const frame: FrameTimeResult = {
+  clients: 100_000,
+  columns: 140,
+  rows: 40,
+  frameMs: [20, 25, 40],
+  busyMs: [21, 26, 41],
+  medianMs: 25,
+  p90Ms: 40,
+  maxMs: 40,
+  busyMedianMs: 26,
+  heapPerClientBytes: 650,
+  fillSeconds: 0.5,
+};
+
+function results(scenarios: ScenarioResult[]): BenchResults {
+  return {
+    machine: {
+      cores: 2,
+      cpuModel: 'test CPU',
+      node: '20.0.0',
+      kernel: '6.0',
+      rmemMaxBytes: 4_194_304,
+      otherCoresAtStart: 0,
+      nodeEnv: undefined,
+    },
+    quick: true,
+    plan,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    seconds: 60,
+    scenarios,
+    failures: [],
+    memory,
+    frame,
+  };
+}
+
+function verdicts(bench: BenchResults): Record<string, boolean | undefined> {
+  return Object.fromEntries(
+    checkTargets(bench).map((check) => [check.name, check.pass]),
+  );
+}
+
+test('every target passes when every figure is within it', () => {
+  const bench = results([
+    scenario('echo', 100, [100, 100]),
+    scenario('headless', 100, [80, 70]),
+    scenario('echo', 10_000, [100, 100]),
+    scenario('dashboard', 10_000, [60, 50]),
+  ]);
+  const checks = checkTargets(bench);
+  assert.equal(checks.length, 7);
+  assert.deepEqual(
+    checks.map((check) => check.pass),
+    [true, true, true, true, true, true, true],
+  );
+  const report = formatReport(bench);
+  assert.equal(report.match(/ PASS$/gmv)?.length, 7);
+  assert.doesNotMatch(report, /MISS/v);
+});
+
+test('targets miss by the figures that fall short, and say n/a for what was not measured', () => {
+  const slowFrame = {...frame, medianMs: 31};
+  const heavy = {...memory, perClientBytes: 1025};
+  const bench: BenchResults = {
+    ...results([
+      scenario('echo', 100, [100]),
+      scenario('headless', 100, [69]),
+      scenario('echo', 10_000, [100]),
+      scenario('dashboard', 10_000, [49], {
+        fixed: phase({sent: 20_000, replied: 19_979, socketDrops: 1}),
+        frames: {low: 5, fixed: 6, saturate: 5},
+      }),
+    ]),
+    memory: heavy,
+    frame: slowFrame,
+  };
+  assert.deepEqual(Object.values(verdicts(bench)), [
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
+  const missing = verdicts(results([]));
+  assert.ok(
+    Object.entries(missing)
+      .filter(([name]) => !name.startsWith('memory') && !name.startsWith('one'))
+      .every(([, pass]) => pass === undefined),
+  );
+  assert.match(formatReport(results([])), / n\/a$/mv);
+});
+
+test('the frame rate may not rise with the packet rate, nor pass 10 a second', () => {
+  assert.equal(frameRateHolds({low: 10, fixed: 10, saturate: 10}), true);
+  assert.equal(frameRateHolds({low: 10, fixed: 9, saturate: 4}), true);
+  assert.equal(frameRateHolds({low: 10, fixed: 10.4, saturate: 10}), true);
+  assert.equal(frameRateHolds({low: 5, fixed: 7, saturate: 5}), false);
+  assert.equal(frameRateHolds({low: 12, fixed: 12, saturate: 12}), false);
+  assert.equal(frameRateHolds({low: Number.NaN, fixed: 5, saturate: 5}), false);
+});
+
+test('saturation is put down to whatever used its core', () => {
+  const segment = (serverCpu: number, busy: number, machineCores = 1.5) =>
+    combineSegments([
+      phase({serverCpu, generatorBusyShare: busy, machineCores}),
+    ]);
+  assert.equal(saturationLimit(segment(0.95, 0.95), 2), 'server');
+  assert.equal(saturationLimit(segment(0.7, 0.97), 2), 'generator');
+  assert.equal(saturationLimit(segment(0.7, 0.5), 2), 'latency');
+  assert.equal(
+    saturationLimit(segment(0.7, 0.5, 1.95), 2),
+    'machine (other load)',
+  );
+  // A sleeping generator is judged by its CPU.
+  assert.equal(
+    saturationLimit(
+      combineSegments([
+        phase({serverCpu: 0.7, generatorCpuCores: 0.95, machineCores: 1.7}),
+      ]),
+      2,
+    ),
+    'generator',
+  );
+});
+
+test('the notes say when the generator limited the baseline, or fell behind a rate', () => {
+  const baseline = scenario('echo', 10_000, [100], {
+    saturate: combineSegments([
+      phase({serverCpu: 0.8, generatorBusyShare: 0.99, machineCores: 1.8}),
+    ]),
+    fixed: phase({offered: 20_000, sent: 19_000, generatorMaxLagMs: 150}),
+  });
+  assert.equal(generatorKeptUp(baseline.fixed), false);
+  const notes = limitNotes(results([baseline]));
+  assert.equal(notes.length, 2);
+  assert.match(notes[0]!, /load generator was the bottleneck/v);
+  assert.match(notes[0]!, /flatter the others/v);
+  assert.match(notes[1]!, /sent 19000 of 20000/v);
+});
