@@ -52,7 +52,7 @@ test('parseSocketCounters sums drops and queued bytes of the sockets on one loca
   ].join('\n');
   assert.deepEqual(parseSocketCounters(udp, 12_000), {
     drops: 8,
-    queuedBytes: 0x100 + 0x10,
+    queuedBytes: 256 + 16,
     sockets: 2,
   });
   assert.deepEqual(parseSocketCounters(udp, 40_000), {
