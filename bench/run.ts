@@ -65,7 +65,7 @@ const fullPlan: Plan = {
   lowRatePerSecond: 200,
   fixedMs: 5000,
   fixedRatePerSecond: 20_000,
-  rounds: 5,
+  rounds: 8,
   turnMs: 1000,
   rampMs: 300,
   inflight: 1024,
@@ -152,7 +152,7 @@ async function measureFrame(
       '--expose-gc',
       '--import',
       'tsx',
-      path.join(benchDirectory, 'frame-time.tsx'),
+      path.join(benchDirectory, 'frame-time.ts'),
       '--clients',
       '100000',
       '--frames',
@@ -192,7 +192,7 @@ async function measureFrame(
     throw new Error(`frame measurement failed (exit ${code}): ${errors}`);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- printed by frame-time.tsx as this type
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- printed by frame-time.ts as this type
   return JSON.parse(line) as FrameTimeResult;
 }
 

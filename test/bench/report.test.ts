@@ -203,3 +203,13 @@ test('the notes say when the generator limited the baseline, or fell behind a ra
   assert.match(notes[0]!, /flatter the others/v);
   assert.match(notes[1]!, /sent 19000 of 20000/v);
 });
+
+test('the notes say when the dashboard draws fewer frames than it may', () => {
+  const slow = scenario('dashboard', 100, [50], {
+    frames: {low: 5, fixed: 5, saturate: 5},
+  });
+  const notes = limitNotes(results([slow]));
+  assert.equal(notes.length, 1);
+  assert.match(notes[0]!, /drew 5\.0 frames\/s at 200 heartbeats\/s/v);
+  assert.deepEqual(limitNotes(results([scenario('dashboard', 100, [50])])), []);
+});

@@ -4,7 +4,8 @@ of its own, run by the benchmark, that prints one JSON line. The store is filled
 process (heartbeats at a steady rate, the liveness tick), the dashboard renders to a fake terminal,
 and each frame is timed from the moment its ticker reads the clock to the moment Ink has written
 it. Ink's frame limit is lifted here so that the write follows at once: the time is the work.
-Run with CI unset or false (Ink writes nothing until exit when CI is set).
+Run with CI unset or false (Ink writes nothing until exit when CI is set). No JSX here: a compiler
+puts the JSX runtime's import first in a file, and React must not load before production-mode.js.
 */
 // First, as in the CLI: React picks its build when it loads.
 // eslint-disable-next-line import-x/no-unassigned-import, import-x/order
@@ -14,6 +15,7 @@ import process from 'node:process';
 import {PassThrough} from 'node:stream';
 import {parseArgs} from 'node:util';
 import {render} from 'ink';
+import {createElement} from 'react';
 import {systemClock} from '../source/clock.js';
 import type {Heartbeat} from '../source/protocol/types.js';
 import {HeartbeatStore} from '../source/store/heartbeat-store.js';
@@ -191,7 +193,7 @@ const terminal = new FakeTerminal(columns, rows, (chunk) => {
 const stdin = Object.assign(new PassThrough(), {isTTY: false});
 /* eslint-disable @typescript-eslint/no-unsafe-type-assertion -- Ink uses only write, isTTY, the
 size and the resize event of a terminal, and only isTTY of a stdin that has no raw mode. */
-const app = render(<Dashboard source={source} controller={controller} />, {
+const app = render(createElement(Dashboard, {source, controller}), {
   stdout: terminal as unknown as NodeJS.WriteStream,
   stderr: terminal as unknown as NodeJS.WriteStream,
   stdin: stdin as unknown as NodeJS.ReadStream,
