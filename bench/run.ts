@@ -67,7 +67,8 @@ const fullPlan: Plan = {
   fixedRatePerSecond: 20_000,
   rounds: 8,
   turnMs: 1000,
-  rampMs: 300,
+  // Long enough for a resumed server to catch up: its clients went late while it was paused.
+  rampMs: 500,
   inflight: 1024,
   spin: true,
   graceMs: 500,
@@ -80,7 +81,7 @@ const quickPlan: Plan = {
   fixedMs: 2000,
   rounds: 3,
   turnMs: 600,
-  rampMs: 200,
+  rampMs: 300,
 };
 
 /** Servers measured together: the baseline first, each group with its own client count. */
