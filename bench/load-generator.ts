@@ -281,7 +281,11 @@ class Generator {
 
         return true;
       } finally {
-        socket.close();
+        try {
+          socket.close();
+        } catch {
+          // Closed already, by a failed bind.
+        }
       }
     };
 

@@ -455,6 +455,12 @@ export function limitNotes(results: BenchResults): string[] {
       );
     }
 
+    if (scenario.fixed.otherCores >= 0.25) {
+      notes.push(
+        `${scenario.name}: other work used ${number(scenario.fixed.otherCores, 2)} cores during the ${results.plan.fixedRatePerSecond}/s run: its latencies and drops are not the server's alone.`,
+      );
+    }
+
     if (!generatorKeptUp(scenario.fixed)) {
       notes.push(
         `${scenario.name}: the generator sent ${scenario.fixed.sent} of ${scenario.fixed.offered} offered heartbeats (its timer ran up to ${number(scenario.fixed.generatorMaxLagMs)} ms late).`,

@@ -215,6 +215,18 @@ test('the notes say when the generator limited the baseline, or fell behind a ra
   assert.match(notes[1]!, /sent 19000 of 20000/v);
 });
 
+test('the notes say when other work disturbed a fixed-rate run', () => {
+  const disturbed = scenario('headless', 100, [50], {
+    fixed: phase({serverCpu: 0.5, generatorCpuCores: 0.4, machineCores: 1.5}),
+  });
+  const notes = limitNotes(results([disturbed]));
+  assert.equal(notes.length, 1);
+  assert.match(
+    notes[0]!,
+    /other work used 0\.60 cores during the 20000\/s run/v,
+  );
+});
+
 test('the notes say when the dashboard draws fewer frames than it may', () => {
   const slow = scenario('dashboard', 100, [50], {
     frames: {low: 5, fixed: 5, saturate: 5},
