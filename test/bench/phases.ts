@@ -9,7 +9,12 @@ export function phase(
     readonly socketDrops?: number;
   } = {},
 ): MeasuredPhase {
-  const {serverCpu = 1, machineCores = 2, socketDrops = 0, ...rest} = overrides;
+  const {
+    serverCpu = 1,
+    machineCores = 1.5,
+    socketDrops = 0,
+    ...rest
+  } = overrides;
   const result: PhaseResult = {
     windowStart: 0,
     windowEnd: 1000,
