@@ -65,7 +65,7 @@ const fullPlan: Plan = {
   lowRatePerSecond: 200,
   fixedMs: 5000,
   fixedRatePerSecond: 20_000,
-  rounds: 8,
+  rounds: 12,
   turnMs: 1000,
   // Long enough for a resumed server to catch up: its clients went late while it was paused.
   rampMs: 500,
