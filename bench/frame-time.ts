@@ -35,7 +35,10 @@ export type FrameTimeResult = {
   readonly p90Ms: number;
   readonly maxMs: number;
   readonly busyMedianMs: number;
-  /** Heap the store holds per client (3 heartbeats each), after a full GC; NaN without --expose-gc. */
+  /**
+   * Memory the store holds per client (heap and typed-array buffers, after a full GC), with eleven
+   * heartbeats each, enough for a client's full window of intervals; NaN without --expose-gc.
+   */
   readonly heapPerClientBytes: number;
   readonly fillSeconds: number;
 };
@@ -99,18 +102,26 @@ const ratePerSecond = Number(values.rate);
 const columns = Number(values.columns);
 const rows = Number(values.rows);
 
+const lastSeq = new Int32Array(clients);
+function storeBytes(): number {
+  const {heapUsed, arrayBuffers} = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
 collectGarbage();
-const heapBefore = process.memoryUsage().heapUsed;
+const bytesBefore = storeBytes();
 const fillStarted = performance.now();
 const store = new HeartbeatStore({clock: systemClock, maxClients: clients});
-const lastSeq = new Int32Array(clients);
-// Three heartbeats a second apart for every client, ending now; every seventh lost one on the way.
-const rounds = 3;
+/*
+Eleven heartbeats a second apart for every client, ending now, every seventh losing one on the way:
+ten intervals move a client's interval window to its full size, as in any fleet that has run a while.
+*/
+const rounds = 11;
 const firstAt = systemClock() - rounds * 1000;
 for (let round = 0; round < rounds; round++) {
   for (let index = 0; index < clients; index++) {
     const now = firstAt + round * 1000 + (index * 1000) / clients;
-    const seq = round + 1 + (round === 2 && index % 7 === 0 ? 1 : 0);
+    const seq = round + 1 + (round === rounds - 1 && index % 7 === 0 ? 1 : 0);
     lastSeq[index] = seq;
     const client = store.recordHeartbeat(
       addressOf(index),
@@ -127,7 +138,7 @@ collectGarbage();
 const heapPerClientBytes =
   (globalThis as {gc?: unknown}).gc === undefined
     ? Number.NaN
-    : (process.memoryUsage().heapUsed - heapBefore) / clients;
+    : (storeBytes() - bytesBefore) / clients;
 
 // Keep the store as busy as a server at `ratePerSecond` would: heartbeats and the liveness tick.
 let feedSeed = 12_345;
