@@ -42,6 +42,10 @@ export type HeartbeatEvent = {
   readonly detail: string | undefined;
   /** The client's liveness after the event, where the event concerns a client. */
   readonly state: Liveness | undefined;
+  /** For a state change (`late`, `stopped`, `resumed`): the state the client left. */
+  readonly previousState?: Liveness;
+  /** For a state change: how long the client had been silent, in milliseconds. */
+  readonly silentMs?: number;
 };
 
 /** Receives every event as it happens. Must not throw and must not block: it runs on the packet path. */
