@@ -25,6 +25,8 @@ export type FleetOptions = {
   readonly onChange: string | undefined;
   readonly webhook: URL | undefined;
   readonly alertOn: ReadonlySet<AlertState>;
+  /** Time limit of one hook run or webhook try. */
+  readonly hookTimeoutMs: number;
 };
 
 export type RawFleetFlags = {
@@ -33,6 +35,7 @@ export type RawFleetFlags = {
   readonly onChange?: string;
   readonly webhook?: string;
   readonly alertOn?: string;
+  readonly hookTimeout?: string;
 };
 
 const metricsAllowed =
@@ -162,5 +165,13 @@ export function parseFleetFlags(flags: RawFleetFlags): FleetOptions {
       flags.alertOn === undefined
         ? new Set(defaultAlertOn)
         : parseAlertOn(flags.alertOn),
+    hookTimeoutMs:
+      flags.hookTimeout === undefined
+        ? 10_000
+        : parseNumberFlag('hook-timeout', flags.hookTimeout, {
+            min: 0.1,
+            max: 600,
+            allowed: 'seconds from 0.1 to 600',
+          }) * 1000,
   };
 }

@@ -132,6 +132,14 @@ describe('the fleet flags together', () => {
     );
   });
 
+  test('--hook-timeout in seconds, 10 by default', () => {
+    assert.equal(parseFleetFlags({}).hookTimeoutMs, 10_000);
+    assert.equal(parseFleetFlags({hookTimeout: '2.5'}).hookTimeoutMs, 2500);
+    for (const bad of ['0', '601', 'soon', '']) {
+      rejects(() => parseFleetFlags({hookTimeout: bad}), 'hook-timeout', bad);
+    }
+  });
+
   test('an empty --on-change is an error, not a command that does nothing', () => {
     rejects(() => parseFleetFlags({onChange: '  '}), 'on-change', '  ');
     assert.equal(parseFleetFlags({onChange: 'true'}).onChange, 'true');
