@@ -65,7 +65,10 @@ function malformed(reason: MalformedReason, binary: boolean): Malformed {
  * client has a reason to send them in text, and some terminals act on them (U+009B starts an
  * escape sequence). A datagram holding one is binary, like one that is not UTF-8.
  */
-export function parseRequest(payload: Uint8Array, nowMs: number): ParsedRequest {
+export function parseRequest(
+  payload: Uint8Array,
+  nowMs: number,
+): ParsedRequest {
   const size = payload.length;
   if (size > maxRequestBytes) {
     return malformed('too long', false);

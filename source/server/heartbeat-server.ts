@@ -132,8 +132,13 @@ export class HeartbeatServer {
         );
       }
 
-      default: {
+      case 'echo': {
         return echoReply(payload, false);
+      }
+
+      case 'error': {
+        // A heartbeat is never answered with an error; were one, the reason would be unknown.
+        return errorReply('malformed');
       }
     }
   }

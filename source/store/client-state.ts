@@ -326,7 +326,8 @@ export class ClientState implements ClientRecord {
    * delay is minutes is reported as minutes late.
    */
   #netDelay(rawDelay: number): number {
-    const nearest = Math.round(rawDelay / clockOffsetStepMs) * clockOffsetStepMs;
+    const nearest =
+      Math.round(rawDelay / clockOffsetStepMs) * clockOffsetStepMs;
     if (
       Math.abs(nearest) <= maxClockOffsetMs &&
       Math.abs(rawDelay - nearest) <= clockOffsetToleranceMs

@@ -268,6 +268,7 @@ test('zero clients: the header and a line saying so, without a table', () => {
         replied: 0,
         dropped: 0,
         malformed: 0,
+        unanswered: 0,
         refused: 0,
         evicted: 0,
       },

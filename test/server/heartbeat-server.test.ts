@@ -263,8 +263,13 @@ test('--reply json answers a malformed datagram with a JSON error, so a JSON cli
       server.clock.advance(1000);
       const long = await peer.request(Buffer.alloc(2000, 0x61), server.port);
       assert.deepEqual(JSON.parse(long), {error: 'too long'});
-      const ok = JSON.parse(await peer.request('Ping 3', server.port));
-      assert.equal(ok.seq, 3);
+      const ok: unknown = JSON.parse(await peer.request('Ping 3', server.port));
+      assert.deepEqual(ok, {
+        seq: 3,
+        delay_ms: null,
+        lost_in_between: 0,
+        state: 'alive',
+      });
       for (const each of peer.replies.slice(0, 3)) {
         assert.ok(each.length <= 64);
       }

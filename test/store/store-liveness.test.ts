@@ -244,7 +244,13 @@ test('a malformed datagram resumes a stopped client too', () => {
   const client = store.recordHeartbeat('192.0.2.7', 5000, heartbeat(1), start);
   assert.equal(stateAt(store, client, start + 10_000), 'stopped');
   events.length = 0;
-  store.recordMalformed('192.0.2.7', 5000, 'bad timestamp', start + 20_000);
+  store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'bad timestamp',
+    start + 20_000,
+    true,
+  );
   assert.equal(client.state, 'alive');
   assert.deepEqual(
     events.map(({event, detail, state}) => [event, detail, state]),
