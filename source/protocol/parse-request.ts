@@ -143,10 +143,15 @@ function readRest(
   const next = blanksEnd(text, end);
   if (next === length) {
     // A lone number near the server's clock is a time (`Ping 1795504759123`), not a sequence number.
-    const epochMs = plausibleEpoch(
-      end - start === length ? text : text.slice(start, end),
-      nowMs,
-    );
+    const digits = end - start;
+    // Only 9 to 14 digits can be a time: a short sequence number is not sliced out to check.
+    const epochMs =
+      digits < 9 || digits > 14
+        ? undefined
+        : plausibleEpoch(
+            digits === length ? text : text.slice(start, end),
+            nowMs,
+          );
     return epochMs === undefined
       ? heartbeat(first, seq, undefined)
       : heartbeat(first, undefined, epochMs);
