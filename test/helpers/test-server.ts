@@ -54,7 +54,6 @@ export async function startTestServer(
         events.push(event);
       },
     },
-    {logFile: undefined, logError: () => undefined},
   );
   return {running, events, clock, port: running.port};
 }
