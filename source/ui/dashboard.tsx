@@ -294,9 +294,10 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
     <Box flexDirection="column">
       <Header snapshot={snapshot} />
       <StatusLine
-        sort={sort}
-        isDescending={descending}
-        filter={filter}
+        // What the rows are in: the query the snapshot answers, not the one just asked.
+        sort={snapshot.query.sort}
+        isDescending={snapshot.query.descending}
+        filter={snapshot.query.filter}
         total={window.total}
         clientCount={snapshot.clientCount}
         selected={placement.selected}
@@ -309,9 +310,9 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
         now={now}
         width={size.columns}
         emptyText={
-          filter === ''
+          snapshot.query.filter === ''
             ? `No clients yet: waiting for heartbeats on ${snapshot.info.listening}.`
-            : `No client matches "${filter}" (Esc clears the filter).`
+            : `No client matches "${snapshot.query.filter}" (Esc clears the filter).`
         }
       />
       {state.overlay === 'filter' && (

@@ -35,7 +35,7 @@ export function HelpOverlay({onClose, isActive}: HelpOverlayProps) {
           <Text bold color="cyan">
             {(group.helpKeys ?? group.keys).padEnd(12)}
           </Text>
-          {group.keys === 's/S'
+          {group.keys === 's'
             ? `${group.help}: ${sortColumns.map((column) => sortLabels[column]).join(', ')}`
             : group.help}
         </Text>

@@ -39,6 +39,8 @@ export type KeyGroup = {
   readonly keys: string;
   /** As the help writes them, when it says more: `+ / -`. */
   readonly helpKeys?: string;
+  /** As the footer writes them, when it differs (one hint for two groups). */
+  readonly footerKeys?: string;
   /** The footer's word for it; no footer entry without one. */
   readonly footer?: string;
   /** The help's line. */
@@ -112,13 +114,16 @@ export const keyGroups: readonly KeyGroup[] = [
     ],
   },
   {
-    keys: 's/S',
+    keys: 's',
+    footerKeys: 's/S',
     footer: 'sort',
-    help: 'sort by the next column; S reverses the sort',
-    bindings: [
-      {input: 's', intent: {type: 'next-sort'}},
-      {input: 'S', intent: {type: 'reverse-sort'}},
-    ],
+    help: 'sort by the next column',
+    bindings: [{input: 's', intent: {type: 'next-sort'}}],
+  },
+  {
+    keys: 'S',
+    help: 'reverse the sort',
+    bindings: [{input: 'S', intent: {type: 'reverse-sort'}}],
   },
   {
     keys: '/',
@@ -182,7 +187,7 @@ export const keyHints: readonly KeyHint[] = (() => {
     .map((group) => group.keys);
   for (const group of keyGroups) {
     if (group.footer !== undefined) {
-      hints.push({keys: group.keys, action: group.footer});
+      hints.push({keys: group.footerKeys ?? group.keys, action: group.footer});
     }
 
     // The moves go in one hint, after the loss keys.
