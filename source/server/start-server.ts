@@ -149,6 +149,8 @@ export async function startServer(
   options: ServerSettings &
     Pick<ServerOptions, 'host' | 'port' | 'explicitPort'>,
   dependencies: ServerDependencies,
+  /** Ignored: the log's state is the engine's now. Kept so that older callers still compile. */
+  _logState?: unknown,
 ): Promise<RunningServer> {
   const bound = await bindSocket({
     host: options.host,

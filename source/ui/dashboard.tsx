@@ -114,10 +114,25 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
     latest.current = drawn;
   });
 
+  // A loss just set, until a snapshot newer than the one it was set on shows it: keys typed in one
+  // read step from each other, not all from the drawn value.
+  const pendingLoss = useRef<{value: number; sequence: number}>();
   const intentions: DashboardIntentions = useMemo(() => {
+    const lossNow = () => {
+      const {snapshot: current} = latest.current;
+      const pending = pendingLoss.current;
+      return pending?.sequence === current.sequence
+        ? pending.value
+        : current.lossPercent;
+    };
+
     const setLoss = (percent: number) => {
       const next = clampLoss(percent);
-      if (next !== latest.current.snapshot.lossPercent) {
+      if (next !== lossNow()) {
+        pendingLoss.current = {
+          value: next,
+          sequence: latest.current.snapshot.sequence,
+        };
         engine.send({type: 'set-loss', percent: next});
       }
     };
@@ -138,7 +153,7 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
       const page = Math.max(1, from.visible);
       switch (intent.type) {
         case 'loss-step': {
-          setLoss(current.lossPercent + intent.step);
+          setLoss(lossNow() + intent.step);
           return true;
         }
 

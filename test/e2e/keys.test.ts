@@ -308,15 +308,24 @@ test('r resets the counters to zero; the clients stay', async () => {
     }
 
     assert.match(after, /clients 2 /v);
-    assert.match(after, /reset once/v, 'the header says the counters were reset');
+    assert.match(
+      after,
+      /reset once/v,
+      'the header says the counters were reset',
+    );
 
     // The summary keeps the whole run's totals and says when the counters were reset.
     cli.press('q');
     assert.equal(await cli.waitForExit(), 0);
     const summary = cli.text();
     assert.match(summary, /reset +once, at \d{4}-/v);
-    const received = Number(/totals +received (?<n>\d+)/v.exec(summary)?.groups?.n);
-    assert.ok(received >= 30, `the run's totals survive the reset:\n${summary}`);
+    const received = Number(
+      /totals +received (?<n>\d+)/v.exec(summary)?.groups?.n,
+    );
+    assert.ok(
+      received >= 30,
+      `the run's totals survive the reset:\n${summary}`,
+    );
   } finally {
     await endRun(run);
   }
