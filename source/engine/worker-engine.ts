@@ -18,18 +18,6 @@ import type {
   WorkerOptions,
 } from './worker-messages.js';
 
-/** The worker's module, beside this one: built JavaScript, or TypeScript when run through tsx. */
-function workerUrl(): {url: URL; execArgv: string[] | undefined} {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(
-      fromSource ? './engine-worker.ts' : './engine-worker.js',
-      import.meta.url,
-    ),
-    execArgv: fromSource ? ['--import', 'tsx'] : undefined,
-  };
-}
-
 function errorOf(error: StartError): Error {
   if (error.kind === 'bind') {
     return new BindError(error.message);
@@ -53,14 +41,16 @@ export async function startWorkerEngine(
   options: ServerOptions,
   session: string,
 ): Promise<EngineHandle> {
-  const {url, execArgv} = workerUrl();
   const {allow, ...flags} = options;
   const workerData: WorkerOptions = {
     ...flags,
     allowText: allow?.text,
     session,
   };
-  const worker = new Worker(url, {workerData, execArgv});
+  // The worker's module sits beside this one in the build.
+  const worker = new Worker(new URL('engine-worker.js', import.meta.url), {
+    workerData,
+  });
   const snapshots = listenerSet<undefined>();
   const events = listenerSet<readonly NotableEvent[]>();
   const failures = listenerSet<EngineFailure>();

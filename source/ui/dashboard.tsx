@@ -116,7 +116,9 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
 
   // A loss just set, until a snapshot newer than the one it was set on shows it: keys typed in one
   // read step from each other, not all from the drawn value.
-  const pendingLoss = useRef<{value: number; sequence: number}>();
+  const pendingLoss = useRef<{value: number; sequence: number} | undefined>(
+    undefined,
+  );
   const intentions: DashboardIntentions = useMemo(() => {
     const lossNow = () => {
       const {snapshot: current} = latest.current;
