@@ -61,11 +61,6 @@ export type EngineCoreOptions = {
   readonly lineSink?: EventSink | undefined;
   readonly frameIntervalMs?: number;
   readonly sliceBudgetMs?: number;
-  /** Schedules the frame beat; tests pass their own. */
-  readonly timers?: {
-    setInterval(task: () => void, ms: number): unknown;
-    clearInterval(handle: unknown): void;
-  };
 };
 
 function storeSource(store: HeartbeatStore): RowSource<ClientRecord> {
@@ -96,7 +91,6 @@ export class EngineCore {
   readonly #lineSink: EventSink | undefined;
   readonly #frameIntervalMs: number;
   readonly #sliceBudgetMs: number;
-  readonly #timers: NonNullable<EngineCoreOptions['timers']>;
   readonly #selector = createRowSelector();
   readonly #live: RowSource<ClientRecord>;
   readonly #snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
@@ -120,7 +114,7 @@ export class EngineCore {
   #queued: NotableEvent[] = [];
   #eventsLeftOut = 0;
   #deliveryScheduled = false;
-  #timer: unknown;
+  #timer: NodeJS.Timeout | undefined;
   #stopped: Promise<EngineFinal> | undefined;
 
   constructor(options: EngineCoreOptions) {
@@ -129,12 +123,6 @@ export class EngineCore {
     this.#lineSink = options.lineSink;
     this.#frameIntervalMs = options.frameIntervalMs ?? defaultFrameIntervalMs;
     this.#sliceBudgetMs = options.sliceBudgetMs ?? defaultSliceBudgetMs;
-    this.#timers = options.timers ?? {
-      setInterval: (task, ms) => setInterval(task, ms),
-      clearInterval(handle) {
-        clearInterval(handle as NodeJS.Timeout);
-      },
-    };
     this.parts = createServerParts(options.transport, options.settings, {
       clock: options.clock,
       random: options.random,
@@ -156,10 +144,24 @@ export class EngineCore {
 
   /** Starts the beat: liveness, the idle watch and a snapshot every frame. */
   start(): void {
-    this.#timer ??= this.#timers.setInterval(() => {
+    this.#timer ??= setInterval(() => {
       this.parts.tick(this.#clock());
       this.#publish();
     }, this.#frameIntervalMs);
+  }
+
+  /** Stops the beat (a replay that pauses, a measurement): commands still publish. */
+  pause(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#cancelBuild?.();
+    this.#cancelBuild = undefined;
+    this.#building = false;
+  }
+
+  /** A snapshot taken at once, in one task, without publishing it: for callers off the packet path. */
+  snapshotNow(): EngineSnapshot {
+    return runToEnd(this.#build());
   }
 
   /** The latest snapshot published. */
@@ -169,12 +171,16 @@ export class EngineCore {
 
   onSnapshot(listener: (snapshot: EngineSnapshot) => void): () => void {
     this.#snapshotListeners.add(listener);
-    return () => this.#snapshotListeners.delete(listener);
+    return () => {
+      this.#snapshotListeners.delete(listener);
+    };
   }
 
   onEvents(listener: (events: readonly NotableEvent[]) => void): () => void {
     this.#eventListeners.add(listener);
-    return () => this.#eventListeners.delete(listener);
+    return () => {
+      this.#eventListeners.delete(listener);
+    };
   }
 
   /** A log write failed: an event, and the header says so. */
@@ -253,9 +259,7 @@ export class EngineCore {
   }
 
   async #stop(close: () => Promise<void>): Promise<EngineFinal> {
-    if (this.#timer !== undefined) {
-      this.#timers.clearInterval(this.#timer);
-    }
+    clearInterval(this.#timer);
 
     this.#cancelBuild?.();
     this.#freezing?.();
@@ -300,7 +304,7 @@ export class EngineCore {
       return;
     }
 
-    this.#queued.push(event as NotableEvent);
+    this.#queued.push(event);
     if (!this.#deliveryScheduled && this.#eventListeners.size > 0) {
       this.#deliveryScheduled = true;
       setImmediate(() => {

@@ -17,6 +17,8 @@ import type {
 } from './worker-messages.js';
 
 const port = parentPort!;
+// What worker-engine.ts passes: its type is the contract between the two files.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
 const {allowText, session, ...flags} = workerData as WorkerOptions;
 
 function post(message: EngineMessage): void {

@@ -19,7 +19,7 @@ export function listenerSet<T>() {
         listeners.delete(listener);
       };
     },
-    call(value: T): void {
+    notify(value: T): void {
       for (const listener of listeners) {
         listener(value);
       }
@@ -37,7 +37,7 @@ export async function startLocalEngine(
   const snapshots = listenerSet<undefined>();
   core.onSnapshot((snapshot) => {
     latest = snapshot;
-    snapshots.call(undefined);
+    snapshots.notify(undefined);
   });
   return {
     info: core.info,

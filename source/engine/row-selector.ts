@@ -92,7 +92,8 @@ export function createRowSelector({
       kept = {source, query, sorted, sortedAt: now};
     }
 
-    // The kept sort was made from this source: its rows are of its type.
+    // The kept sort was made from this source (checked above): its rows are of its type.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
     return sliceWindow(kept.sorted as readonly R[], first, count);
   }
 

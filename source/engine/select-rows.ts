@@ -226,11 +226,11 @@ function* mergeSortSliced<T>(
   items: T[],
   compare: (a: T, b: T) => number,
 ): SlicedWork<T[]> {
-  const length = items.length;
+  const {length} = items;
   for (let start = 0; start < length; start += sortedRun) {
-    const run = items.slice(start, start + sortedRun).sort(compare);
-    for (let index = 0; index < run.length; index++) {
-      items[start + index] = run[index]!;
+    const run = items.slice(start, start + sortedRun).toSorted(compare);
+    for (const [index, item] of run.entries()) {
+      items[start + index] = item;
     }
 
     yield;

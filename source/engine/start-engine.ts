@@ -52,19 +52,19 @@ export async function startEngine(
 ): Promise<StartedEngine> {
   const clock = start.clock ?? systemClock;
   const seed = options.seed ?? randomSeed();
-  let core: EngineCore | undefined;
   let earlyLogError: string | undefined;
+  // Until the engine exists, a log failure waits to be reported.
+  let reportLogError = (message: string) => {
+    earlyLogError = message;
+  };
+
   const log: CsvLog | undefined =
     options.logPath === undefined
       ? undefined
       : await openCsvLog(options.logPath, {
           session: start.session,
           onError(message) {
-            if (core === undefined) {
-              earlyLogError = message;
-            } else {
-              core.reportLogError(message);
-            }
+            reportLogError(message);
           },
         });
   let bound;
@@ -81,7 +81,7 @@ export async function startEngine(
   }
 
   const listening = listeningText(options.host, bound.port);
-  core = new EngineCore({
+  const core = new EngineCore({
     transport: bound.socket,
     settings: options,
     clock,
@@ -101,6 +101,10 @@ export async function startEngine(
     log,
     lineSink: start.lineSink,
   });
+  reportLogError = (message) => {
+    core.reportLogError(message);
+  };
+
   core.parts.emit('start', startDetail(core, options));
   // A write that failed before the server was up (the header) is reported once it is.
   if (earlyLogError !== undefined) {

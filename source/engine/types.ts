@@ -5,7 +5,6 @@ cross a thread (structured clone: no functions, no classes, no live records), an
 takes. See docs/design.md.
 */
 import type {
-  EventName,
   HeartbeatEvent,
   Liveness,
   Outcome,
@@ -197,10 +196,8 @@ export type EngineFinal = {
   readonly clients: readonly ClientRow[];
 };
 
-/** Events a host hears (`onEvents`): every one but the per-heartbeat `replied` and `dropped`. */
-export type NotableEvent = HeartbeatEvent & {
-  readonly event: Exclude<EventName, 'replied' | 'dropped'>;
-};
+/** An event a host hears (`onEvents`): any but the per-heartbeat `replied` and `dropped`. */
+export type NotableEvent = HeartbeatEvent;
 
 /** The engine as a host holds it, whichever thread it runs on. */
 export type EngineHandle = {

@@ -73,7 +73,7 @@ export async function startWorkerEngine(
     }
 
     failure = {message};
-    failures.call(failure);
+    failures.notify(failure);
     settleStop?.(lastKnown());
   };
 
@@ -93,12 +93,12 @@ export async function startWorkerEngine(
 
         case 'snapshot': {
           latest = message.snapshot;
-          snapshots.call(undefined);
+          snapshots.notify(undefined);
           break;
         }
 
         case 'events': {
-          events.call(message.events);
+          events.notify(message.events);
           break;
         }
 

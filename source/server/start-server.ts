@@ -78,6 +78,7 @@ export function createServerParts(
   const loss = new LossSimulator(options.lossPercent, random);
   const server = new HeartbeatServer({
     // The server only listens for messages and sends replies: any transport of that shape will do.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
     socket: transport as dgram.Socket,
     store,
     loss,

@@ -32,16 +32,18 @@ type TableLineProps = {
   readonly kinds: readonly ColumnId[];
 };
 
+function TableLineView({cells, kinds}: TableLineProps) {
+  const parts: ReactNode[] = ['│'];
+  for (const [index, cell] of cells.entries()) {
+    parts.push(styledCell(kinds[index], cell, index), '│');
+  }
+
+  return <Text wrap="truncate-end">{parts}</Text>;
+}
+
 /** One client: one `<Text>`, so one layout node, whatever its cells. */
 const TableLine = memo(
-  function TableLine({cells, kinds}: TableLineProps) {
-    const parts: ReactNode[] = ['│'];
-    for (const [index, cell] of cells.entries()) {
-      parts.push(styledCell(kinds[index], cell, index), '│');
-    }
-
-    return <Text wrap="truncate-end">{parts}</Text>;
-  },
+  TableLineView,
   (before, after) =>
     before.kinds === after.kinds &&
     before.cells.length === after.cells.length &&
@@ -67,7 +69,7 @@ export class HeartbeatTable extends Table<TableRowData> {
       <Box flexDirection="column">
         <Text>{rule(columns, '┌', '┬', '┐')}</Text>
         <Text wrap="truncate-end">
-          {'│'}
+          │
           {columns.map((column) => [
             <Text key={column.key} bold color="blue">
               {pad(column.key, column)}

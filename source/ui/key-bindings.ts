@@ -204,9 +204,9 @@ export function intentOf(input: string, key: Key): KeyIntent | undefined {
   for (const group of keyGroups) {
     for (const binding of group.bindings) {
       if (
-        binding.key !== undefined
-          ? key[binding.key] === true
-          : binding.input === input
+        binding.key === undefined
+          ? binding.input === input
+          : key[binding.key] === true
       ) {
         return binding.intent;
       }

@@ -8,6 +8,7 @@ import type {
   NotableEvent,
   ViewQuery,
 } from '../../source/engine/types.js';
+import type * as workerEngine from '../../source/engine/worker-engine.js';
 import {seededRandom} from '../../source/random.js';
 import {FakeClock} from '../helpers/test-server.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
@@ -17,6 +18,8 @@ import {waitFor} from '../helpers/wait-for.js';
 The engine's interface over real UDP on loopback: snapshots out, commands in. The engine runs on
 the test's thread with a clock the test moves, so liveness is exact.
 */
+
+type WorkerEngineModule = typeof workerEngine;
 
 type Run = {
   readonly engine: EngineHandle;
@@ -129,7 +132,7 @@ test('every command publishes a fresh snapshot that shows its effect', async () 
 
 test('the window follows the view: rows sorted, filtered and sliced; totals and counts by state', async () => {
   await withEngine({deadAfter: '60'}, async ({engine, clock, next}) => {
-    const port = engine.info.port;
+    const {port} = engine.info;
     const peers = await Promise.all([
       UdpPeer.open(),
       UdpPeer.open(),
@@ -166,10 +169,11 @@ test('the window follows the view: rows sorted, filtered and sliced; totals and 
       // The rows are plain data: they could cross a thread.
       assert.deepEqual(structuredClone(sorted), sorted);
 
-      const key = `127.0.0.1:${peers[1]!.port}`;
+      const {port: peerPort} = peers[1];
+      const key = `127.0.0.1:${peerPort}`;
       engine.send({
         type: 'view',
-        query: {...query, filter: `:${peers[1]!.port}`, start: 0, count: 1},
+        query: {...query, filter: `:${peerPort}`, start: 0, count: 1},
       });
       const filtered = await next(
         (snapshot) => snapshot.query.filter !== '',
@@ -317,9 +321,8 @@ test("a detail key brings the client's figures, state changes, delays and interv
 });
 
 test('the worker engine speaks the same interface (from the build: a worker loads JavaScript)', async () => {
-  const {startWorkerEngine} = (await import(
-    '../../dist/source/engine/worker-engine.js'
-  )) as typeof import('../../source/engine/worker-engine.js');
+  const {startWorkerEngine} =
+    (await import('../../dist/source/engine/worker-engine.js')) as WorkerEngineModule;
   const options = {
     ...parseServerFlags({loss: '0', idleTimeout: '0'}, {interactive: false}),
     host: '127.0.0.1',

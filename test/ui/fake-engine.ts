@@ -128,9 +128,9 @@ export class FakeEngine implements EngineView {
   }
 
   #build(): EngineSnapshot {
+    const {store} = this.#source;
     const source = this.#source;
-    const {store} = source;
-    const now = this.#clock.now;
+    const {now} = this.#clock;
     const frozen = this.#frozen;
     const rows =
       frozen?.rows ??
