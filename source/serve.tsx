@@ -7,6 +7,7 @@ import process from 'node:process';
 import {startDemoFleet, type DemoFleet} from './client/demo-fleet.js';
 import type {ServerOptions} from './config/server-options.js';
 import {rowRecord} from './engine/client-row.js';
+import {initialQuery} from './engine/engine-core.js';
 import {startLocalEngine} from './engine/local-engine.js';
 import type {EngineFinal, EngineHandle} from './engine/types.js';
 import {startWorkerEngine} from './engine/worker-engine.js';
@@ -120,7 +121,11 @@ export async function serve(options: ServerOptions): Promise<void> {
       });
   const engine =
     writer === undefined
-      ? await startWorkerEngine(options, session)
+      ? await startWorkerEngine(options, session, {
+          ...initialQuery,
+          // Rows for the first frames, before the dashboard has measured its table.
+          count: process.stdout.rows ?? 24,
+        })
       : await startLocalEngine(options, {
           session,
           lineSink: createHeadlessSink({

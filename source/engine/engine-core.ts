@@ -61,6 +61,8 @@ export type EngineCoreOptions = {
   readonly lineSink?: EventSink | undefined;
   readonly frameIntervalMs?: number;
   readonly sliceBudgetMs?: number;
+  /** The view until a reader asks for another: a dashboard's first frames have rows at once. */
+  readonly query?: ViewQuery;
 };
 
 function storeSource(store: HeartbeatStore): RowSource<ClientRecord> {
@@ -123,6 +125,7 @@ export class EngineCore {
     this.#lineSink = options.lineSink;
     this.#frameIntervalMs = options.frameIntervalMs ?? defaultFrameIntervalMs;
     this.#sliceBudgetMs = options.sliceBudgetMs ?? defaultSliceBudgetMs;
+    this.#query = options.query ?? initialQuery;
     this.parts = createServerParts(options.transport, options.settings, {
       clock: options.clock,
       random: options.random,
@@ -398,6 +401,11 @@ export class EngineCore {
     const {store, loss, idle} = this.parts;
     const frozen = this.#frozen;
     const now = this.#clock();
+    // Counted before the pass: a client that arrives during it is in the next snapshot, in the
+    // header and the rows alike.
+    const clientCount =
+      frozen === undefined ? store.clientCount : frozen.rows.length;
+    const countByState = store.countByState();
     let rows: ClientRow[];
     let start: number;
     let total: number;
@@ -437,9 +445,8 @@ export class EngineCore {
       hookError: this.#hookError,
       muted: this.#muted,
       idleSilenceMs: idle.silenceMs(now, store.lastActivity),
-      clientCount:
-        frozen === undefined ? store.clientCount : frozen.rows.length,
-      countByState: store.countByState(),
+      clientCount,
+      countByState,
       heartbeatsPerSecond: store.heartbeatsPerSecond(now),
       totals: totalsOf(store),
       runTotals: store.runTotals(),

@@ -19,7 +19,7 @@ import type {
 const port = parentPort!;
 // What worker-engine.ts passes: its type is the contract between the two files.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
-const {allowText, session, ...flags} = workerData as WorkerOptions;
+const {allowText, session, query, ...flags} = workerData as WorkerOptions;
 
 function post(message: EngineMessage): void {
   port.postMessage(message);
@@ -71,7 +71,7 @@ try {
       ...flags,
       allow: allowText === undefined ? undefined : parseAllowList(allowText),
     },
-    {session},
+    {session, query},
   );
 } catch (error) {
   post({type: 'start-error', error: startError(error)});

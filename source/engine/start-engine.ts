@@ -5,6 +5,7 @@ import {randomSeed, seededRandom, type RandomSource} from '../random.js';
 import {bindSocket, listeningText} from '../server/bind-socket.js';
 import type {EventSink} from '../store/types.js';
 import {EngineCore} from './engine-core.js';
+import type {ViewQuery} from './types.js';
 
 /** Kernel receive buffer to ask for: absorbs bursts while the thread is busy. */
 const receiveBufferBytes = 8 * 1024 * 1024;
@@ -17,6 +18,8 @@ export type EngineStartOptions = {
   readonly random?: RandomSource;
   /** Every event on the engine's thread as it happens (headless output). */
   readonly lineSink?: EventSink | undefined;
+  /** The view until a reader asks for another. */
+  readonly query?: ViewQuery;
 };
 
 export type StartedEngine = {
@@ -100,6 +103,7 @@ export async function startEngine(
     },
     log,
     lineSink: start.lineSink,
+    query: start.query,
   });
   reportLogError = (message) => {
     core.reportLogError(message);

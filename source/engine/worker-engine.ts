@@ -10,6 +10,7 @@ import type {
   EngineHandle,
   EngineSnapshot,
   NotableEvent,
+  ViewQuery,
 } from './types.js';
 import type {
   EngineMessage,
@@ -40,12 +41,15 @@ function errorOf(error: StartError): Error {
 export async function startWorkerEngine(
   options: ServerOptions,
   session: string,
+  /** The view until the dashboard sends its own. */
+  query?: ViewQuery,
 ): Promise<EngineHandle> {
   const {allow, ...flags} = options;
   const workerData: WorkerOptions = {
     ...flags,
     allowText: allow?.text,
     session,
+    query,
   };
   // The worker's module sits beside this one in the build.
   const worker = new Worker(new URL('engine-worker.js', import.meta.url), {

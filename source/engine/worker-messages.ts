@@ -5,12 +5,15 @@ import type {
   EngineInfo,
   EngineSnapshot,
   NotableEvent,
+  ViewQuery,
 } from './types.js';
 
 /** The flags as they cross to the engine's thread: the allow list as its text (it holds functions). */
 export type WorkerOptions = Omit<ServerOptions, 'allow'> & {
   readonly allowText: string | undefined;
   readonly session: string;
+  /** The view until the dashboard asks for its own. */
+  readonly query: ViewQuery | undefined;
 };
 
 /** From the host to the engine's thread. */
