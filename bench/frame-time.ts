@@ -276,8 +276,10 @@ const terminal = new FakeTerminal(columns, rows, (chunk) => {
 const stdin = Object.assign(new PassThrough(), {isTTY: false});
 /* eslint-disable @typescript-eslint/no-unsafe-type-assertion -- Ink uses only write, isTTY, the
 size and the resize event of a terminal, and only isTTY of a stdin that has no raw mode. */
+// No key is ever pressed here.
+const ignoreQuit = () => undefined;
 const framesFrom = performance.now();
-const app = render(createElement(Dashboard, {engine, onQuit() {}}), {
+const app = render(createElement(Dashboard, {engine, onQuit: ignoreQuit}), {
   stdout: terminal as unknown as NodeJS.WriteStream,
   stderr: terminal as unknown as NodeJS.WriteStream,
   stdin: stdin as unknown as NodeJS.ReadStream,

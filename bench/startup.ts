@@ -41,7 +41,7 @@ async function headlessBindMs(cli: string): Promise<number> {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       output += chunk;
-      if (/ start /v.test(output)) {
+      if (output.includes(' start ')) {
         resolve(performance.now() - started);
       }
     });
