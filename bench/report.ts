@@ -52,7 +52,7 @@ export type TargetCheck = {
 const busyCore = 0.9;
 /** The machine counts as full when this many of its cores are busy. */
 const fullMachineShare = 0.93;
-/** Frames per second the dashboard may draw at most (SPEC.md), with room for counting edges. */
+/** Frames per second the dashboard may draw at most (ten a second, as the README says), with room for counting edges. */
 const maxFramesPerSecond = 10.5;
 const frameRateTolerance = 0.5;
 
@@ -254,7 +254,7 @@ export function frameRateTable(results: BenchResults): string | undefined {
   return formatTable(rows);
 }
 
-/** True when the frame rate did not rise with the packet rate, and stayed within SPEC.md's limit. */
+/** True when the frame rate did not rise with the packet rate, and stayed within ten a second. */
 export function frameRateHolds(frames: {
   readonly low: number;
   readonly fixed: number;
@@ -556,7 +556,7 @@ export function limitNotes(results: BenchResults): string[] {
     const {frames} = scenario;
     if (frames !== undefined && frames.low < 9) {
       notes.push(
-        `${scenario.name}: the dashboard drew ${number(frames.low, 1)} frames/s at ${results.plan.lowRatePerSecond} heartbeats/s, where SPEC.md allows 10: it shows fewer frames than it may, which also lowers what the figures above charge it for drawing.`,
+        `${scenario.name}: the dashboard drew ${number(frames.low, 1)} frames/s at ${results.plan.lowRatePerSecond} heartbeats/s, where it may draw 10: it shows fewer frames than it may, which also lowers what the figures above charge it for drawing.`,
       );
     }
 
