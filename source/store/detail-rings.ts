@@ -42,17 +42,67 @@ export function decodeDelay(code: number): number {
   return (code & 0x80_00) === 0 ? size : -size;
 }
 
+/** Delays a client's first ring holds; past it the client moves to a full ring. */
+const smallDelayRing = 8;
+/** Rings per chunk of a pool: chunks are never copied, so memory follows the clients. */
+const ringsPerChunk = 1024;
+
+/** Fixed-size rings of 16-bit codes cut from shared chunks, with a free list. */
+class CodeRingPool {
+  readonly size: number;
+  readonly #chunks: Uint16Array[] = [];
+  readonly #free: number[] = [];
+  #allocated = 0;
+
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  allocate(): number {
+    const reused = this.#free.pop();
+    if (reused !== undefined) {
+      return reused;
+    }
+
+    const id = this.#allocated++;
+    if (id === this.#chunks.length * ringsPerChunk) {
+      this.#chunks.push(new Uint16Array(this.size * ringsPerChunk));
+    }
+
+    return id;
+  }
+
+  release(id: number): void {
+    this.#free.push(id);
+  }
+
+  chunk(id: number): Uint16Array {
+    return this.#chunks[Math.floor(id / ringsPerChunk)]!;
+  }
+
+  offset(id: number): number {
+    return (id % ringsPerChunk) * this.size;
+  }
+}
+
 /**
  * Per-client rings for the detail view, by the store's slot: the last 100 delays (16-bit codes)
- * and the last 8 state changes with their times. Flat typed arrays grown by doubling, so a client
- * costs its data and no objects; when a client leaves, the last slot's rings move into its place,
- * as the store moves the slot itself.
+ * and the last 8 state changes with their times. The delays start in a ring of 8 and move to one
+ * of 100 once it fills, both cut from shared chunks (as the interval rings are), so a client that
+ * sent one heartbeat costs 16 bytes of delays, not 200. The per-slot bookkeeping sits in flat
+ * typed arrays; when a client leaves, the last slot's entries move into its place, as the store
+ * moves the slot itself.
  */
 export class DetailRings {
-  #delays = new Uint16Array(64 * delayRingSize);
-  /** Per slot: how many delays were pushed, capped at 255 (the ring holds the last 100). */
+  readonly #small = new CodeRingPool(smallDelayRing);
+  readonly #full = new CodeRingPool(delayRingSize);
+  /** Per slot: the delay ring's id, -1 before the first delay. */
+  #delayRings = new Int32Array(64);
+  /** Per slot: delays held (at most 100). */
   #delayCounts = new Uint8Array(64);
   #delayNext = new Uint8Array(64);
+  /** Per slot: 1 once the delays moved to a full ring. */
+  #delayFull = new Uint8Array(64);
   #stateTimes = new Float64Array(64 * stateRingSize);
   #states = new Uint8Array(64 * stateRingSize);
   #stateCounts = new Uint8Array(64);
@@ -62,22 +112,43 @@ export class DetailRings {
   /** Makes room for `slot` and clears it: a new client starts with empty rings. */
   clear(slot: number): void {
     if (slot >= this.#capacity) {
-      // A quarter more at a time: 100000 clients leave at most a fifth of the rings unused.
+      // A quarter more at a time: 100000 clients leave at most a fifth of the entries unused.
       this.#grow(Math.max(slot + 1, Math.ceil(this.#capacity * 1.25)));
     }
 
+    this.#delayRings[slot] = -1;
     this.#delayCounts[slot] = 0;
     this.#delayNext[slot] = 0;
+    this.#delayFull[slot] = 0;
     this.#stateCounts[slot] = 0;
     this.#stateNext[slot] = 0;
   }
 
+  /** Gives the slot's delay ring back: its client is gone. */
+  release(slot: number): void {
+    const id = this.#delayRings[slot]!;
+    if (id >= 0) {
+      this.#poolOf(slot).release(id);
+      this.#delayRings[slot] = -1;
+    }
+  }
+
   pushDelay(slot: number, ms: number): void {
+    const count = this.#delayCounts[slot]!;
+    let id = this.#delayRings[slot]!;
+    if (id < 0) {
+      id = this.#small.allocate();
+      this.#delayRings[slot] = id;
+    } else if (count === smallDelayRing && this.#delayFull[slot] === 0) {
+      id = this.#moveToFull(slot, id);
+    }
+
+    const pool = this.#poolOf(slot);
     const next = this.#delayNext[slot]!;
-    this.#delays[slot * delayRingSize + next] = encodeDelay(ms);
+    pool.chunk(id)[pool.offset(id) + next] = encodeDelay(ms);
     this.#delayNext[slot] = next + 1 === delayRingSize ? 0 : next + 1;
-    if (this.#delayCounts[slot]! < delayRingSize) {
-      this.#delayCounts[slot]!++;
+    if (count < delayRingSize) {
+      this.#delayCounts[slot] = count + 1;
     }
   }
 
@@ -95,16 +166,19 @@ export class DetailRings {
   /** The delays of `slot`, oldest first, in milliseconds. */
   delays(slot: number): number[] {
     const count = this.#delayCounts[slot]!;
-    const next = this.#delayNext[slot]!;
-    const first = count < delayRingSize ? 0 : next;
+    const id = this.#delayRings[slot]!;
     const result: number[] = [];
+    if (id < 0) {
+      return result;
+    }
+
+    const pool = this.#poolOf(slot);
+    const chunk = pool.chunk(id);
+    const start = pool.offset(id);
+    const first = count < delayRingSize ? 0 : this.#delayNext[slot]!;
     for (let index = 0; index < count; index++) {
       result.push(
-        decodeDelay(
-          this.#delays[
-            slot * delayRingSize + ((first + index) % delayRingSize)
-          ]!,
-        ),
+        decodeDelay(chunk[start + ((first + index) % delayRingSize)]!),
       );
     }
 
@@ -127,15 +201,12 @@ export class DetailRings {
     return result;
   }
 
-  /** Moves the rings of slot `from` to slot `to` (the store filled a hole with its last slot). */
+  /** Moves the entries of slot `from` to slot `to` (the store filled a hole with its last slot). */
   move(from: number, to: number): void {
-    this.#delays.copyWithin(
-      to * delayRingSize,
-      from * delayRingSize,
-      (from + 1) * delayRingSize,
-    );
+    this.#delayRings[to] = this.#delayRings[from]!;
     this.#delayCounts[to] = this.#delayCounts[from]!;
     this.#delayNext[to] = this.#delayNext[from]!;
+    this.#delayFull[to] = this.#delayFull[from]!;
     this.#stateTimes.copyWithin(
       to * stateRingSize,
       from * stateRingSize,
@@ -150,8 +221,29 @@ export class DetailRings {
     this.#stateNext[to] = this.#stateNext[from]!;
   }
 
+  /** The pool the slot's ring is in: small until it moved to a full one. */
+  #poolOf(slot: number): CodeRingPool {
+    return this.#delayFull[slot] === 0 ? this.#small : this.#full;
+  }
+
+  /** A small ring is full: copy it into a full one (it was filled from its start, so in order). */
+  #moveToFull(slot: number, smallId: number): number {
+    const id = this.#full.allocate();
+    const from = this.#small.offset(smallId);
+    this.#full
+      .chunk(id)
+      .set(
+        this.#small.chunk(smallId).subarray(from, from + smallDelayRing),
+        this.#full.offset(id),
+      );
+    this.#small.release(smallId);
+    this.#delayRings[slot] = id;
+    this.#delayFull[slot] = 1;
+    return id;
+  }
+
   #grow(capacity: number): void {
-    const grow = <T extends Uint8Array | Uint16Array | Float64Array>(
+    const grow = <T extends Uint8Array | Int32Array | Float64Array>(
       array: T,
       make: (length: number) => T,
       perSlot: number,
@@ -161,9 +253,10 @@ export class DetailRings {
       return grown;
     };
 
-    this.#delays = grow(this.#delays, (n) => new Uint16Array(n), delayRingSize);
+    this.#delayRings = grow(this.#delayRings, (n) => new Int32Array(n), 1);
     this.#delayCounts = grow(this.#delayCounts, (n) => new Uint8Array(n), 1);
     this.#delayNext = grow(this.#delayNext, (n) => new Uint8Array(n), 1);
+    this.#delayFull = grow(this.#delayFull, (n) => new Uint8Array(n), 1);
     this.#stateTimes = grow(
       this.#stateTimes,
       (n) => new Float64Array(n),

@@ -500,6 +500,7 @@ export class HeartbeatStore implements StoreView {
     }
 
     this.#unlink(client);
+    this.#detail.release(client.slot);
     // Fill the hole with the last slot so the deadline scan stays dense.
     const last = this.#slots.pop()!;
     if (last !== client) {
