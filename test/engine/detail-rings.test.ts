@@ -27,12 +27,15 @@ test('the last 100 delays, oldest first, through the small ring and the full one
     rings.pushDelay(0, index);
   }
 
-  assert.deepEqual(rings.delays(0).map(Math.round), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    rings.delays(0).map((delay) => Math.round(delay)),
+    [1, 2, 3, 4, 5],
+  );
   for (let index = 6; index <= 130; index++) {
     rings.pushDelay(0, index);
   }
 
-  const delays = rings.delays(0).map(Math.round);
+  const delays = rings.delays(0).map((delay) => Math.round(delay));
   assert.equal(delays.length, 100);
   assert.equal(delays[0], 31);
   assert.equal(delays.at(-1), 130);
@@ -50,7 +53,10 @@ test('a slot that moves keeps its rings; a released slot starts empty again', ()
   rings.pushState(199, 2000, 'late');
   rings.release(3);
   rings.move(199, 3);
-  assert.deepEqual(rings.delays(3).map(Math.round), [200]);
+  assert.deepEqual(
+    rings.delays(3).map((delay) => Math.round(delay)),
+    [200],
+  );
   assert.deepEqual(
     rings.stateChanges(3).map((change) => change.state),
     ['alive', 'late'],
