@@ -12,7 +12,6 @@ import {
   type ServerOptions,
 } from './source/config/server-options.js';
 import {LogOpenError} from './source/output/csv-log.js';
-import {serve} from './source/serve.js';
 import {BindError} from './source/server/bind-socket.js';
 
 const serverHelp = `
@@ -160,6 +159,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    // Loaded only to serve: the client never pays for the engine and its outputs.
+    const {serve} = await import('./source/serve.js');
     await serve(options);
   } catch (error) {
     if (error instanceof LogOpenError) {
