@@ -4,26 +4,13 @@ import {defaultPort} from '../server/bind-socket.js';
 import {parseAllowList, type AllowList} from '../server/allow-list.js';
 import {FlagError} from './flag-error.js';
 import {parseChoiceFlag, parseNumberFlag} from './parse-number-flag.js';
+import {resolveColor, type ColorEnvironment} from './color.js';
+import type {RawServerFlags} from './server-flags.js';
 
 export type OutputMode = 'tui' | 'text' | 'json';
 export const outputModes: readonly OutputMode[] = ['tui', 'text', 'json'];
 
-/** The server's flags as meow hands them over: numbers stay strings so bad ones get a clear message. */
-export type RawServerFlags = {
-  readonly port?: string;
-  readonly host?: string;
-  readonly loss?: string;
-  readonly idleTimeout?: string;
-  readonly deadAfter?: string;
-  readonly log?: string;
-  readonly output?: string;
-  readonly reply?: string;
-  readonly maxClients?: string;
-  readonly allow?: string;
-  readonly seed?: string;
-  readonly quiet?: boolean;
-  readonly demo?: string;
-};
+export type {RawServerFlags} from './server-flags.js';
 
 export type ServerOptions = {
   readonly port: number;
@@ -44,11 +31,15 @@ export type ServerOptions = {
   readonly quiet: boolean;
   /** How many demo clients to start; 0 for none. */
   readonly demoClients: number;
+  /** Whether to colour output (the dashboard, the exit summary), decided once at start. */
+  readonly color: boolean;
 };
 
 export type Terminal = {
   /** Standard input and output are both terminals. */
   readonly interactive: boolean;
+  /** What decides colour when no colour flag is given; without it, colour is off. */
+  readonly colorEnvironment?: ColorEnvironment;
 };
 
 export const defaultDemoClients = 5;
@@ -179,5 +170,9 @@ export function parseServerFlags(
               max: 1000,
               integer: true,
             }),
+    color: resolveColor(
+      flags.color,
+      terminal.colorEnvironment ?? {env: {}, isTTY: false},
+    ),
   };
 }
