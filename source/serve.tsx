@@ -140,11 +140,16 @@ async function shutDown(session: Session): Promise<never> {
  */
 export async function serve(options: ServerOptions): Promise<void> {
   const sessionId = newSessionId();
+  // The reader of standard output has gone (EPIPE, `| head`): shut down as on SIGTERM.
+  let stopOnOutputClosed: (() => void) | undefined;
   const writer = createLineWriter(process.stdout, {
     skippedLine: skippedLineFor(
       options.output === 'json' ? 'json' : 'text',
       sessionId,
     ),
+    onOutputClosed() {
+      stopOnOutputClosed?.();
+    },
   });
   const headless =
     options.output === 'tui'
@@ -206,6 +211,7 @@ export async function serve(options: ServerOptions): Promise<void> {
   const stop = () => {
     stopping ??= shutDown(session);
   };
+  stopOnOutputClosed = stop;
 
   // `on`, not `once`: Ink's signal-exit re-raises the signal when it is the last listener left.
   for (const signal of shutdownSignals) {
