@@ -141,14 +141,14 @@ async function shutDown(session: Session): Promise<never> {
 export async function serve(options: ServerOptions): Promise<void> {
   const sessionId = newSessionId();
   // The reader of standard output has gone (EPIPE, `| head`): shut down as on SIGTERM.
-  let stopOnOutputClosed: (() => void) | undefined;
+  const whenOutputCloses: {stop?: () => void} = {};
   const writer = createLineWriter(process.stdout, {
     skippedLine: skippedLineFor(
       options.output === 'json' ? 'json' : 'text',
       sessionId,
     ),
     onOutputClosed() {
-      stopOnOutputClosed?.();
+      whenOutputCloses.stop?.();
     },
   });
   const headless =
@@ -211,7 +211,8 @@ export async function serve(options: ServerOptions): Promise<void> {
   const stop = () => {
     stopping ??= shutDown(session);
   };
-  stopOnOutputClosed = stop;
+
+  whenOutputCloses.stop = stop;
 
   // `on`, not `once`: Ink's signal-exit re-raises the signal when it is the last listener left.
   for (const signal of shutdownSignals) {

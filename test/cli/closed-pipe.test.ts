@@ -24,6 +24,7 @@ async function pipeIntoHead(
       'bash',
       [
         '-c',
+        // eslint-disable-next-line no-template-curly-in-string -- bash's own ${…}, not a template
         '"$1" "$2" --output "$3" --demo 2 --idle-timeout 0 --port "$4" --log "$5" | head -5; echo "server exit ${PIPESTATUS[0]}" >&2',
         'pipe',
         process.execPath,
