@@ -79,7 +79,11 @@ export function summaryDetail(client: ClientRecord): string {
   return fields.filter((field) => field !== undefined).join(';');
 }
 
-/** One `summary` event per client, for the CSV log and the headless output at shutdown. */
+/**
+ * One `summary` event per client, for the CSV log and the headless output at shutdown. Its
+ * delays are in the detail, never in `delayMs`: that column holds one heartbeat's delay, and a
+ * mean over it must not count summaries as heartbeats.
+ */
 export function* summaryEvents(
   clients: Iterable<ClientRecord>,
   now: number,
@@ -90,7 +94,7 @@ export function* summaryEvents(
       event: 'summary',
       client: client.key,
       seq: client.lastSeq,
-      delayMs: client.delayAvgMs,
+      delayMs: undefined,
       detail: summaryDetail(client),
       state: client.state,
     };
