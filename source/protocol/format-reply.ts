@@ -103,7 +103,6 @@ function count(value: number): string {
  * beats a cut character. Callers answer payloads over the cap with an error; were one passed
  * anyway, only its first bytes would go back, so the cap holds whatever happens.
  */
-// eslint-disable-next-line @typescript-eslint/no-restricted-types -- node:dgram hands out Buffers
 export function echoReply(payload: Buffer, isText: boolean): Buffer {
   if (payload.length > maxEchoReplyBytes) {
     return payload.subarray(0, maxEchoReplyBytes);

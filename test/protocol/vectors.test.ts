@@ -34,7 +34,6 @@ function readVectors<T>(file: string): T[] {
     text,
     (_key, value: unknown) => value ?? undefined,
   );
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- fixtures of a known shape
   return (vectors as {cases: T[]}).cases;
 }
 
