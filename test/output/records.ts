@@ -6,7 +6,7 @@ import type {
   Outcome,
 } from '../../source/store/types.js';
 
-/** Every event name, in the order SPEC.md lists them. */
+/** Every event name, in the order the README lists them. */
 export const allEvents: readonly EventName[] = [
   'start',
   'replied',
