@@ -91,11 +91,11 @@ export function parseCommandLine<Table extends FlagTable>(
     // A boolean left out stays undefined, so `--no-color` and no flag at all differ.
     booleanDefault: undefined,
   });
-  if (given.has('help')) {
+  if (cli.flags.help === true) {
     cli.showHelp(0);
   }
 
-  if (given.has('version')) {
+  if (cli.flags.version === true) {
     cli.showVersion();
   }
 
