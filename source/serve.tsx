@@ -111,6 +111,8 @@ async function shutDown(session: Session, failure?: string): Promise<never> {
 export async function serve(options: ServerOptions): Promise<void> {
   const session = newSessionId();
   const tui = options.output === 'tui';
+  // The reader of standard output has gone (EPIPE, `| head`): shut down as on SIGTERM.
+  const whenOutputCloses: {stop?: () => void} = {};
   const writer = tui
     ? undefined
     : createLineWriter(process.stdout, {
@@ -118,6 +120,9 @@ export async function serve(options: ServerOptions): Promise<void> {
           options.output === 'json' ? 'json' : 'text',
           session,
         ),
+        onOutputClosed() {
+          whenOutputCloses.stop?.();
+        },
       });
   const engine =
     writer === undefined
@@ -147,6 +152,8 @@ export async function serve(options: ServerOptions): Promise<void> {
   const stop = (failure?: string) => {
     stopping ??= shutDown(state, failure);
   };
+
+  whenOutputCloses.stop = stop;
 
   // `on`, not `once`: Ink's signal-exit re-raises the signal when it is the last listener left.
   for (const signal of shutdownSignals) {
