@@ -99,8 +99,9 @@ export function killPrograms(): void {
 export async function compile(
   command: string,
   args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<void> {
-  const run = await runProgram(command, args, {timeoutMs: 90_000});
+  const run = await runProgram(command, args, {timeoutMs: 90_000, env});
   if (run.code !== 0) {
     throw new Error(
       `${command} failed (${run.code}):\n${run.stdout}\n${run.stderr}`,
