@@ -82,6 +82,57 @@ test(
 );
 
 test(
+  'the original client with an aware time, str(datetime.now(timezone.utc)), heard in Asia/Kolkata: read with its offset',
+  {skip},
+  async () => {
+    const server = await InteropServer.start({
+      loss: 0,
+      seed: 1,
+      env: {TZ: 'Asia/Kolkata'},
+    });
+    servers.push(server);
+    const programs = new ServedPrograms(server);
+    const {run, counts} = await programs.run(
+      async (port) =>
+        runProgram('python3', [
+          clientSource('python', 'UDPHeartbeatClientAware.py'),
+          '127.0.0.1',
+          String(port),
+          '5',
+          '0.05',
+          '1',
+        ]),
+      (run: ProgramRun) => {
+        const match =
+          /^Heartbeats sent: (\d+), replies: (\d+), timeouts: (\d+)$/mv.exec(
+            run.stdout,
+          );
+        assert.ok(match, run.stdout);
+        return {
+          sent: Number(match[1]),
+          replies: Number(match[2]),
+          timeouts: Number(match[3]),
+        };
+      },
+    );
+    assert.equal(counts.malformed, 0, run.stdout);
+    assert.equal(
+      outputLines(run).filter((line) =>
+        /^Packet delivery delay = 0:00:00\.\d{6}, Number of packets lost in between = 0$/v.test(
+          line,
+        ),
+      ).length,
+      5,
+      run.stdout,
+    );
+    const summaries = await server.stop();
+    const [summary] = summaries.values();
+    // The offset in the text says when it was sent: no time zone to guess.
+    assert.equal(summary?.clock_offset_ms, undefined);
+  },
+);
+
+test(
   'a pinger that opens a new socket for every ping is one client with --client-key host, at --loss 50 too',
   {skip},
   async () => {
