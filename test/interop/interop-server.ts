@@ -141,6 +141,10 @@ export class InteropServer {
       throw new Error(`the server exited with ${code}:\n${this.cli.stderr}`);
     }
 
+    if (this.cli.stderr !== '') {
+      throw new Error(`the server wrote to stderr:\n${this.cli.stderr}`);
+    }
+
     const summaries = new Map<string, ServerCounts & Record<string, string>>();
     for (const event of this.events()) {
       if (event.event === 'summary' && event.client !== null) {

@@ -66,6 +66,8 @@ export class ServedPrograms {
       const summary = summaries.get(client);
       assert.ok(summary, `a summary for ${client}`);
       assertCounts(summary, report, `${client}, summary`);
+      // Loopback loses nothing: whatever the program missed, the simulation dropped.
+      assert.equal(summary.lost, '0', `${client}, summary: lost`);
     }
   }
 }
