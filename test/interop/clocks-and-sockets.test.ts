@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
-import {InteropServer} from './interop-server.js';
+import {InteropServer, killServers} from './interop-server.js';
 import {
   clientSource,
   killPrograms,
@@ -16,13 +16,10 @@ import {ServedPrograms} from './served-programs.js';
  * another time zone, and a client that opens a new socket for every ping.
  */
 const skip = missingTool('python3');
-const servers: InteropServer[] = [];
 
 after(() => {
   killPrograms();
-  for (const server of servers) {
-    server.kill();
-  }
+  killServers();
 });
 
 test(
@@ -34,7 +31,6 @@ test(
       seed: 1,
       env: {TZ: 'Asia/Kolkata'},
     });
-    servers.push(server);
     const programs = new ServedPrograms(server);
     const {run} = await programs.run(
       async (port) =>
@@ -90,7 +86,6 @@ test(
       seed: 1,
       env: {TZ: 'Asia/Kolkata'},
     });
-    servers.push(server);
     const programs = new ServedPrograms(server);
     const {run, counts} = await programs.run(
       async (port) =>
@@ -141,7 +136,6 @@ test(
       seed: 3,
       extraFlags: ['--client-key', 'host'],
     });
-    servers.push(server);
     const programs = new ServedPrograms(server);
     const {run, report} = await programs.run(
       async (port) =>

@@ -32,8 +32,28 @@ export type ServerSettings = {
  * file. The programs run one after another, so the clients that first appear while a program
  * runs are that program's.
  */
+const started = new Set<InteropServer>();
+
+/** Kills every server still running (teardown), whether or not its test got hold of it. */
+export function killServers(): void {
+  for (const server of started) {
+    server.kill();
+  }
+}
+
 export class InteropServer {
+  /** Starts the CLI, once more on another port if the first one was taken meanwhile. */
   static async start(settings: ServerSettings): Promise<InteropServer> {
+    try {
+      return await InteropServer.startOnce(settings);
+    } catch {
+      return InteropServer.startOnce(settings);
+    }
+  }
+
+  private static async startOnce(
+    settings: ServerSettings,
+  ): Promise<InteropServer> {
     const port = await freePort();
     const cli = new CliProcess(
       [
@@ -54,8 +74,20 @@ export class InteropServer {
       settings.env,
     );
     const server = new InteropServer(cli, port);
+    started.add(server);
     try {
-      await cli.waitForLine(/"event":"start"/v, 20_000);
+      await waitFor(
+        () => {
+          if (cli.child.exitCode !== null || cli.child.signalCode !== null) {
+            throw new Error(
+              `the server exited (${cli.child.exitCode ?? cli.child.signalCode}) before it started:\n${cli.stdout}\n${cli.stderr}`,
+            );
+          }
+
+          return cli.lines().some((line) => line.includes('"event":"start"'));
+        },
+        {timeoutMs: 20_000, message: `the server's start line:\n${cli.stderr}`},
+      );
     } catch (error) {
       server.kill();
       throw error;
@@ -134,7 +166,9 @@ export class InteropServer {
   }
 
   /** Shuts the server down with SIGTERM and returns every client's summary. */
-  async stop(): Promise<Map<string, ServerCounts & Record<string, string>>> {
+  async stop(): Promise<
+    Map<string, ServerCounts & Record<string, string | number>>
+  > {
     this.cli.child.kill('SIGTERM');
     const code = await this.cli.exit();
     if (code !== 0) {
@@ -145,7 +179,10 @@ export class InteropServer {
       throw new Error(`the server wrote to stderr:\n${this.cli.stderr}`);
     }
 
-    const summaries = new Map<string, ServerCounts & Record<string, string>>();
+    const summaries = new Map<
+      string,
+      ServerCounts & Record<string, string | number>
+    >();
     for (const event of this.events()) {
       if (event.event === 'summary' && event.client !== null) {
         summaries.set(event.client, parseSummary(event.detail ?? ''));
@@ -161,7 +198,9 @@ export class InteropServer {
 }
 
 /** `received=3;replied=1;…;clock_offset_ms=…` as numbers where they are numbers. */
-function parseSummary(detail: string): ServerCounts & Record<string, string> {
+function parseSummary(
+  detail: string,
+): ServerCounts & Record<string, string | number> {
   const fields: Record<string, string> = {};
   for (const pair of detail.split(';')) {
     const [name = '', value = ''] = pair.split('=');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
-import {InteropServer} from './interop-server.js';
+import {InteropServer, killServers} from './interop-server.js';
 import {
   buildDir,
   clientSource,
@@ -11,7 +11,11 @@ import {
   runProgram,
   type ProgramRun,
 } from './programs.js';
-import {ServedPrograms, type ProgramReport} from './served-programs.js';
+import {
+  assertReadAsHeartbeats,
+  ServedPrograms,
+  type ProgramReport,
+} from './served-programs.js';
 
 /**
  * Java pinger clients, compiled with javac and run against the built CLI over 127.0.0.1: the
@@ -45,8 +49,7 @@ describe('Java clients', {skip}, () => {
 
   after(async () => {
     killPrograms();
-    exact?.server.kill();
-    lossy?.server.kill();
+    killServers();
     await classes?.remove();
   });
 
@@ -71,10 +74,11 @@ describe('Java clients', {skip}, () => {
   };
 
   test('PingClient.java (PING <seq> <currentTimeMillis()> CRLF): RTTs from its own echoed times', async () => {
-    const {run} = await exact.run(
+    const {run, heartbeats} = await exact.run(
       async (port) => java('PingClient', ['127.0.0.1', String(port)]),
       pingReport,
     );
+    assertReadAsHeartbeats(heartbeats, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const rtts = outputLines(run)
       .map(
         (line) =>
@@ -116,7 +120,7 @@ describe('Java clients', {skip}, () => {
   };
 
   test('a Java client that sends "Ping Java Udp Client" hears it back upper-cased', async () => {
-    const {run, counts} = await exact.run(
+    const {run, counts, heartbeats} = await exact.run(
       async (port) => java('UDPClient', ['127.0.0.1', String(port), '5']),
       udpClientReport,
     );
@@ -128,6 +132,11 @@ describe('Java clients', {skip}, () => {
       run.stdout,
     );
     assert.equal(counts.malformed, 0, 'free text after a label is readable');
+    assert.deepEqual(
+      heartbeats.map(({seq, delayMs}) => [seq, delayMs]),
+      Array.from({length: 5}, () => [null, null]),
+      'free text: no sequence number, no time',
+    );
   });
 
   test('"Ping Java Udp Client" at --loss 50', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {InteropServer} from './interop-server.js';
+import {InteropServer, killServers} from './interop-server.js';
 import {
   buildDir,
   clientSource,
@@ -12,7 +12,12 @@ import {
   runProgram,
   type ProgramRun,
 } from './programs.js';
-import {ServedPrograms, type ProgramReport} from './served-programs.js';
+import {
+  assertReadAsHeartbeats,
+  ServedPrograms,
+  type Heartbeat,
+  type ProgramReport,
+} from './served-programs.js';
 
 /**
  * Compiled clients (C, Rust, Go when it is installed), built into a temporary directory and run
@@ -35,8 +40,7 @@ before(async () => {
 
 after(async () => {
   killPrograms();
-  exact?.server.kill();
-  lossy?.server.kill();
+  killServers();
   await binaries?.remove();
 });
 
@@ -50,8 +54,16 @@ async function againstBoth(
   args: (port: number, timeoutMs: string) => string[],
   readReport: (run: ProgramRun) => ProgramReport,
   env: NodeJS.ProcessEnv = {},
-): Promise<{exactRun: ProgramRun; lossyRun: ProgramRun}> {
-  const {run: exactRun, report} = await exact.run(
+): Promise<{
+  exactRun: ProgramRun;
+  lossyRun: ProgramRun;
+  heartbeats: Heartbeat[];
+}> {
+  const {
+    run: exactRun,
+    report,
+    heartbeats,
+  } = await exact.run(
     async (port) => runProgram(program, args(port, '1000'), {env}),
     readReport,
   );
@@ -64,7 +76,7 @@ async function againstBoth(
     lossyReport.timeouts! > 0 && lossyReport.timeouts! < lossyReport.sent,
     `some answered and some not at --loss 50:\n${run.stdout}`,
   );
-  return {exactRun, lossyRun: run};
+  return {exactRun, lossyRun: run, heartbeats};
 }
 
 test(
@@ -77,7 +89,7 @@ test(
       binary('binary_ping'),
       clientSource('c', 'binary_ping.c'),
     ]);
-    const {exactRun} = await againstBoth(
+    const {exactRun, heartbeats} = await againstBoth(
       binary('binary_ping'),
       (port, timeout) => ['127.0.0.1', String(port), '10', timeout],
       (run) => {
@@ -93,6 +105,10 @@ test(
         assert.equal(Number(match[1]) - Number(match[2]), timeouts);
         return {sent: Number(match[1]), replies: Number(match[2]), timeouts};
       },
+    );
+    assert.ok(
+      heartbeats.every(({seq, delayMs}) => seq === null && delayMs === null),
+      'a binary datagram is echoed, never parsed',
     );
     // The RTT comes from the send time inside the echoed struct: a garbled echo would show.
     const rtts = outputLines(exactRun)
@@ -122,7 +138,7 @@ test(
       binary('text_ping'),
       clientSource('c', 'text_ping.c'),
     ]);
-    const {exactRun} = await againstBoth(
+    const {exactRun, heartbeats} = await againstBoth(
       binary('text_ping'),
       (port, timeout) => ['127.0.0.1', String(port), '10', timeout],
       (run) => {
@@ -137,6 +153,10 @@ test(
         };
       },
     );
+    // time(NULL) has whole seconds: the delay is up to a second more than the trip.
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], {
+      maxDelayMs: 2000,
+    });
     assert.equal(
       outputLines(exactRun).filter((line) =>
         /^Reply from server: PING \d+ \d{10}, RTT = [\d.]+ ms$/v.test(line),
@@ -157,7 +177,7 @@ test(
       binary('udp_ping'),
       clientSource('rust', 'udp_ping.rs'),
     ]);
-    const {exactRun} = await againstBoth(
+    const {exactRun, heartbeats} = await againstBoth(
       binary('udp_ping'),
       (port, timeout) => ['127.0.0.1', String(port), '10', timeout],
       (run) => {
@@ -173,6 +193,7 @@ test(
         };
       },
     );
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.equal(
       outputLines(exactRun).filter((line) =>
         /^reply from 127\.0\.0\.1:\d+: PING \d+ \d{10}\.\d{9} time=[\d.]+ ms$/v.test(
@@ -208,12 +229,13 @@ test(
       };
     };
 
-    const {exactRun, lossyRun} = await againstBoth(
+    const {exactRun, lossyRun, heartbeats} = await againstBoth(
       binary('pinger'),
       (port, timeout) => ['127.0.0.1', String(port), '10', timeout],
       readReport,
       env,
     );
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.equal(
       outputLines(exactRun).filter((line) =>
         /^seq=\d+ delay=0:00:00\.\d{6} lost_in_between=0 rtt=/v.test(line),

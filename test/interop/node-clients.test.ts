@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
-import {InteropServer} from './interop-server.js';
+import {InteropServer, killServers} from './interop-server.js';
 import {
   clientSource,
   killPrograms,
@@ -46,9 +46,7 @@ describe('Node clients', () => {
 
   after(() => {
     killPrograms();
-    exact?.server.kill();
-    lossy?.server.kill();
-    json?.server.kill();
+    killServers();
   });
 
   const dateNowReport = (run: ProgramRun): ProgramReport => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
-import {InteropServer} from './interop-server.js';
+import {InteropServer, killServers} from './interop-server.js';
 import {
   clientSource,
   killPrograms,
@@ -9,7 +9,11 @@ import {
   runProgram,
   type ProgramRun,
 } from './programs.js';
-import {ServedPrograms, type ProgramReport} from './served-programs.js';
+import {
+  assertReadAsHeartbeats,
+  ServedPrograms,
+  type ProgramReport,
+} from './served-programs.js';
 
 /**
  * Python clients as course labs and small tools write them, run against the built CLI over
@@ -56,8 +60,7 @@ describe('Python clients', {skip}, () => {
 
   after(() => {
     killPrograms();
-    exact?.server.kill();
-    lossy?.server.kill();
+    killServers();
   });
 
   const pingerReport = (run: ProgramRun): ProgramReport => {
@@ -71,10 +74,11 @@ describe('Python clients', {skip}, () => {
   };
 
   test('UDPPingerClient.py (Ping <seq> <time.time()>): the echo of every ping, its RTT and no loss', async () => {
-    const {run} = await exact.run(
+    const {run, heartbeats} = await exact.run(
       async (port) => python('UDPPingerClient.py', ['127.0.0.1', String(port)]),
       pingerReport,
     );
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const echoes = outputLines(run).filter((line) => line.startsWith('PING'));
     assert.deepEqual(
       echoes.map((line) => /^PING (\d+) \d{10}\.\d+$/v.exec(line)?.[1]),
@@ -123,11 +127,15 @@ describe('Python clients', {skip}, () => {
   };
 
   test('a pinger that sends time.ctime() and accepts only replies that start with PING', async () => {
-    const {run} = await exact.run(
+    const {run, heartbeats} = await exact.run(
       async (port) =>
         python('UDPPingerClientCtime.py', ['127.0.0.1', String(port)]),
       ctimeReport,
     );
+    // ctime() has whole seconds: the delay is up to a second more than the trip.
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], {
+      maxDelayMs: 2000,
+    });
     assert.equal(
       count(
         run,
@@ -165,11 +173,12 @@ describe('Python clients', {skip}, () => {
   };
 
   test("a pinger that sends ' '.join(['Ping ', seq, time of day]) and compares reply.upper() with message.upper()", async () => {
-    const {run} = await exact.run(
+    const {run, heartbeats} = await exact.run(
       async (port) =>
         python('UDPPingerClientTimeOfDay.py', ['127.0.0.1', String(port)]),
       timeOfDayReport,
     );
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // The two spaces it sends come back: the echo is not trimmed or re-spaced.
     assert.equal(
       count(run, /^b'PING {2}\d+ \d\d:\d\d:\d\d(?:\.\d{6})?'$/v),
@@ -213,7 +222,7 @@ describe('Python clients', {skip}, () => {
       .filter((delay) => delay !== undefined);
 
   test('the original exercise client (seq, a tab, str(datetime.now())): a small delay and 0 lost in between', async () => {
-    const {run} = await exact.run(
+    const {run, heartbeats} = await exact.run(
       async (port) =>
         python('UDPHeartbeatClient.py', [
           '127.0.0.1',
@@ -224,6 +233,7 @@ describe('Python clients', {skip}, () => {
         ]),
       heartbeatReport,
     );
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const seen = delays(run);
     assert.equal(seen.length, 10, run.stdout);
     for (const delay of seen) {
@@ -252,11 +262,11 @@ describe('Python clients', {skip}, () => {
     );
   });
 
-  test('a heartbeat sender (Heartbeat <seq> <time.time()>) that never reads a reply', async () => {
+  test('a heartbeat sender (Heartbeat, two spaces, <seq> <time.time()>) that never reads a reply', async () => {
     const sent = (run: ProgramRun): ProgramReport => ({
-      sent: count(run, /^send Heartbeat: Heartbeat \d+ \d{10}\.\d+$/v),
+      sent: count(run, /^send Heartbeat: Heartbeat {2}\d+ \d{10}\.\d+$/v),
     });
-    const {report} = await exact.run(
+    const {report, heartbeats} = await exact.run(
       async (port) =>
         python('UDPHeartbeatSender.py', [
           '127.0.0.1',
@@ -267,6 +277,7 @@ describe('Python clients', {skip}, () => {
       sent,
     );
     assert.equal(report.sent, 10);
+    assertReadAsHeartbeats(heartbeats, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     await lossy.run(
       async (port) =>
         python('UDPHeartbeatSender.py', [

@@ -15,6 +15,12 @@ export type ProgramReport = {
   readonly unanswered?: number;
 };
 
+/** What the server read in one of a program's datagrams. */
+export type Heartbeat = {
+  readonly seq: number | null;
+  readonly delayMs: number | null;
+};
+
 /**
  * The programs run against one server, one after another, each checked against the server's
  * live events and, at the end, against its summary.
@@ -35,7 +41,12 @@ export class ServedPrograms {
   async run(
     start: (port: number) => Promise<ProgramRun>,
     readReport: (run: ProgramRun) => ProgramReport,
-  ): Promise<{run: ProgramRun; report: ProgramReport; counts: ServerCounts}> {
+  ): Promise<{
+    run: ProgramRun;
+    report: ProgramReport;
+    counts: ServerCounts;
+    heartbeats: Heartbeat[];
+  }> {
     const before = this.server.clientKeys();
     const run = await start(this.server.port);
     assert.equal(
@@ -56,7 +67,15 @@ export class ServedPrograms {
     const counts = await this.server.waitForReceived(client, report.sent);
     assertCounts(counts, report, `${client}, live`);
     this.reports.set(client, report);
-    return {run, report, counts};
+    const heartbeats = this.server
+      .events()
+      .filter(
+        (event) =>
+          event.client === client &&
+          (event.event === 'replied' || event.event === 'dropped'),
+      )
+      .map((event) => ({seq: event.seq, delayMs: event.delay_ms}));
+    return {run, report, counts, heartbeats};
   }
 
   /** Stops the server and checks every program's summary against what the program reported. */
@@ -101,6 +120,26 @@ function assertCounts(
       counts.dropped,
       report.timeouts - (report.unanswered ?? 0),
       `${where}: the program's timeouts are the server's drops`,
+    );
+  }
+}
+
+/** Asserts that the server read these sequence numbers, each with a time it could read. */
+export function assertReadAsHeartbeats(
+  heartbeats: readonly Heartbeat[],
+  seqs: readonly number[],
+  // A client clock may read a little ahead of the server's, which reads milliseconds.
+  {maxDelayMs = 1000, minDelayMs = -2} = {},
+): void {
+  assert.deepEqual(
+    heartbeats.map((heartbeat) => heartbeat.seq),
+    seqs,
+    'the sequence numbers the server read',
+  );
+  for (const {delayMs} of heartbeats) {
+    assert.ok(
+      delayMs !== null && delayMs >= minDelayMs && delayMs < maxDelayMs,
+      `a delay the server read from its time: ${delayMs} ms`,
     );
   }
 }
