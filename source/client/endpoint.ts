@@ -13,6 +13,13 @@ export type Target = {
 /** A run that cannot start (a host that does not resolve, no socket): a line, not a stack trace. */
 export class ClientSetupError extends Error {
   override readonly name = 'ClientSetupError';
+  /** 2 when a flag's value is at fault (a host that does not resolve), as ping exits; else 1. */
+  readonly exitCode: 1 | 2;
+
+  constructor(message: string, exitCode: 1 | 2 = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
 }
 
 /** A system error's code (`ECONNREFUSED`, `ENOTFOUND`), or its message when it has none. */
@@ -49,14 +56,16 @@ export async function resolveTarget(
     addresses = await lookup(host, {all: true});
   } catch (error) {
     throw new ClientSetupError(
-      `cannot resolve host ${JSON.stringify(host)} (${errorCode(error)})`,
+      `--host: cannot resolve ${JSON.stringify(host)} (${errorCode(error)}); expected a host name that resolves, or an IPv4 or IPv6 address`,
+      2,
     );
   }
 
   const chosen = addresses.find((entry) => entry.family === 4) ?? addresses[0];
   if (chosen === undefined) {
     throw new ClientSetupError(
-      `cannot resolve host ${JSON.stringify(host)} (no address)`,
+      `--host: cannot resolve ${JSON.stringify(host)} (no address); expected a host name that resolves, or an IPv4 or IPv6 address`,
+      2,
     );
   }
 

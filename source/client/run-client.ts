@@ -21,6 +21,8 @@ export type ClientIo = {
   readonly signal: AbortSignal;
   /** Measures round trips and stamps payloads; the system clock by default. */
   readonly clock?: Clock;
+  /** Told why the run could not start (a host that does not resolve); by default a line to `write`. */
+  readonly setupFailed?: (error: ClientSetupError) => void;
 };
 
 /** The whole run: overall totals, and each client's in order. */
@@ -166,7 +168,12 @@ export async function runClient(
     );
   } catch (error) {
     if (error instanceof ClientSetupError) {
-      write(error.message);
+      if (io.setupFailed === undefined) {
+        write(error.message);
+      } else {
+        io.setupFailed(error);
+      }
+
       return emptyReport;
     }
 

@@ -5,27 +5,13 @@ import {parseAllowList, type AllowList} from '../server/allow-list.js';
 import {clientKeyModes, type ClientKeyMode} from '../store/client-key.js';
 import {FlagError} from './flag-error.js';
 import {parseChoiceFlag, parseNumberFlag} from './parse-number-flag.js';
+import {resolveColor, type ColorEnvironment} from './color.js';
+import type {RawServerFlags} from './server-flags.js';
 
 export type OutputMode = 'tui' | 'text' | 'json';
 export const outputModes: readonly OutputMode[] = ['tui', 'text', 'json'];
 
-/** The server's flags as meow hands them over: numbers stay strings so bad ones get a clear message. */
-export type RawServerFlags = {
-  readonly port?: string;
-  readonly host?: string;
-  readonly loss?: string;
-  readonly idleTimeout?: string;
-  readonly deadAfter?: string;
-  readonly log?: string;
-  readonly output?: string;
-  readonly reply?: string;
-  readonly maxClients?: string;
-  readonly allow?: string;
-  readonly seed?: string;
-  readonly quiet?: boolean;
-  readonly demo?: string;
-  readonly clientKey?: string;
-};
+export type {RawServerFlags} from './server-flags.js';
 
 export type ServerOptions = {
   readonly port: number;
@@ -48,11 +34,15 @@ export type ServerOptions = {
   readonly demoClients: number;
   /** `--client-key`: tell clients apart by address and port, or by address alone. */
   readonly clientKey: ClientKeyMode;
+  /** Whether to colour output (the dashboard, the exit summary), decided once at start. */
+  readonly color: boolean;
 };
 
 export type Terminal = {
   /** Standard input and output are both terminals. */
   readonly interactive: boolean;
+  /** What decides colour when no colour flag is given; without it, colour is off. */
+  readonly colorEnvironment?: ColorEnvironment;
 };
 
 export const defaultDemoClients = 5;
@@ -187,5 +177,9 @@ export function parseServerFlags(
       flags.clientKey === undefined
         ? 'address'
         : parseChoiceFlag('client-key', flags.clientKey, clientKeyModes),
+    color: resolveColor(
+      flags.color,
+      terminal.colorEnvironment ?? {env: {}, isTTY: false},
+    ),
   };
 }

@@ -1,4 +1,4 @@
-import {describeSystemError} from './system-error.js';
+import {describeSystemError, errorCode} from './system-error.js';
 
 export type LineWriterOptions = {
   /** How long a line may wait before its batch is written; default 50 ms. */
@@ -11,7 +11,16 @@ export type LineWriterOptions = {
   readonly maxBufferedBytes?: number;
   /** The line that reports skipped lines once the stream takes output again. */
   readonly skippedLine?: (count: number) => string;
+  /**
+   * Told once when the reader has gone (EPIPE: piped into `head`) or the stream was closed, so
+   * the program can stop as it would on SIGTERM rather than serve into nothing. Other failures
+   * (a full disk under a redirect) only stop the output.
+   */
+  readonly onOutputClosed?: (reason: string) => void;
 };
+
+/** The errors that mean nobody reads the output any more. */
+const closedCodes = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ECONNRESET']);
 
 export type LineWriter = {
   /** Queues one line (without its newline). Never blocks and never throws. */
@@ -87,17 +96,36 @@ export function createLineWriter(
     }
   }
 
+  let failureCode: string | undefined;
+  let closedTold = false;
+  function outputClosed(reason: string): void {
+    if (closedTold || options.onOutputClosed === undefined) {
+      return;
+    }
+
+    closedTold = true;
+    try {
+      options.onOutputClosed(reason);
+    } catch {
+      // The writer never throws, whatever the listener does.
+    }
+  }
+
   function fail(error: unknown): void {
     if (failure !== undefined) {
       return;
     }
 
     failure = describeSystemError(error);
+    failureCode = errorCode(error) ?? '';
     clearTimer();
     pending = [];
     pendingBytes = 0;
     waitingForDrain = false;
     settle();
+    if (closedCodes.has(failureCode)) {
+      outputClosed(failure);
+    }
   }
 
   function writeOut(): void {
@@ -158,6 +186,16 @@ export function createLineWriter(
         Object.assign(new Error('stream closed'), {
           code: 'ERR_STREAM_DESTROYED',
         }),
+      );
+    }
+
+    // A stream that failed otherwise (a full disk) is closed by that failure: it was not the reader.
+    if (
+      !closed &&
+      (failureCode === undefined || closedCodes.has(failureCode))
+    ) {
+      outputClosed(
+        failure ?? describeSystemError({code: 'ERR_STREAM_DESTROYED'}),
       );
     }
   });

@@ -1,6 +1,8 @@
+import process from 'node:process';
 import {createElement} from 'react';
 import {renderToString} from 'ink';
 import {Table} from '@alcalzone/ink-table';
+import wrapAnsi from 'wrap-ansi';
 import type {
   ClientRecord,
   HeartbeatEvent,
@@ -32,7 +34,40 @@ export type SummaryInput = {
   readonly logPath?: string;
   /** Most clients drawn in the table; default `summaryTableRows`. */
   readonly maxRows?: number;
+  /** How many clients there were, when `clients` holds only the first of them. */
+  readonly clientCount?: number;
+  /** When the counters were reset (the totals cover the whole run regardless). */
+  readonly resets?: readonly number[];
+  /** The widest a line may be; default `summaryWidth()`, the terminal's width. */
+  readonly width?: number;
 };
+
+/** Used when standard output is not a terminal and COLUMNS does not say: the whole table of an IPv4 client fits. */
+export const defaultSummaryWidth = 160;
+
+/** Narrowest the table's client column gets before lines are let run over the width. */
+const minClientWidth = 12;
+
+/**
+ * The width the summary is fitted to: the terminal's columns when standard output is one, else
+ * COLUMNS when it is set (a pager), else `defaultSummaryWidth`.
+ */
+export function summaryWidth(
+  stdout: {
+    readonly isTTY?: boolean;
+    readonly columns?: number;
+  } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  if (stdout.isTTY && stdout.columns !== undefined && stdout.columns > 0) {
+    return stdout.columns;
+  }
+
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0
+    ? columns
+    : defaultSummaryWidth;
+}
 
 /** A percentage with at most two decimals and no trailing zeros: `40`, `12.5`, `33.33`. */
 function formatPercent(percent: number): string {
@@ -84,7 +119,11 @@ export function summaryDetail(client: ClientRecord): string {
   return fields.filter((field) => field !== undefined).join(';');
 }
 
-/** One `summary` event per client, for the CSV log and the headless output at shutdown. */
+/**
+ * One `summary` event per client, for the CSV log and the headless output at shutdown. Its
+ * delays are in the detail, never in `delayMs`: that column holds one heartbeat's delay, and a
+ * mean over it must not count summaries as heartbeats.
+ */
 export function* summaryEvents(
   clients: Iterable<ClientRecord>,
   now: number,
@@ -95,7 +134,7 @@ export function* summaryEvents(
       event: 'summary',
       client: client.key,
       seq: client.lastSeq,
-      delayMs: client.delayAvgMs,
+      delayMs: undefined,
       detail: summaryDetail(client),
       state: client.state,
     };
@@ -106,21 +145,6 @@ export function* summaryEvents(
 const clientOrder = new Intl.Collator('en', {numeric: true});
 
 type SummaryRow = Record<string, string | number>;
-
-const tableColumns = [
-  'client',
-  'state',
-  {key: 'recv', align: 'right'},
-  {key: 'repl', align: 'right'},
-  {key: 'drop', align: 'right'},
-  {key: 'lost', align: 'right'},
-  {key: 'loss%', align: 'right'},
-  {key: 'delay min/avg/max', align: 'right'},
-  {key: 'jitter', align: 'right'},
-  {key: 'interval', align: 'right'},
-  {key: 'dup/reo/rst/mal', align: 'right'},
-  'last heard',
-] as const;
 
 /**
  * Columns shown only when some client has a figure for them, so that the usual table keeps its
@@ -145,6 +169,150 @@ export function formatClockOffset(offsetMs: number): string {
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
   const sign = offsetMs < 0 ? '-' : '+';
   return `${sign}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** Every column in its place; `unans` and `clock` are drawn only when some client has them. */
+const allColumns = [
+  'client',
+  'state',
+  {key: 'recv', align: 'right'},
+  {key: 'repl', align: 'right'},
+  {key: 'drop', align: 'right'},
+  unansweredColumn,
+  {key: 'lost', align: 'right'},
+  {key: 'loss%', align: 'right'},
+  {key: 'delay min/avg/max', align: 'right'},
+  clockColumn,
+  {key: 'jitter', align: 'right'},
+  {key: 'interval', align: 'right'},
+  {key: 'dup/reo/rst/mal', align: 'right'},
+  'last heard',
+] as const;
+
+type AnyColumn = (typeof allColumns)[number];
+
+type ColumnKey = AnyColumn extends infer Column
+  ? Column extends {key: infer Key}
+    ? Key
+    : Column
+  : never;
+
+function columnKey(column: AnyColumn): ColumnKey {
+  return typeof column === 'string' ? column : column.key;
+}
+
+/**
+ * Which columns go first when the terminal is too narrow, as the live table drops them: detail
+ * before the essentials. Client, state and loss % always stay.
+ */
+const dropOrder: readonly ColumnKey[] = [
+  'dup/reo/rst/mal',
+  'jitter',
+  'interval',
+  'clock',
+  'delay min/avg/max',
+  'unans',
+  'repl',
+  'drop',
+  'lost',
+  'recv',
+  'last heard',
+];
+
+/** How wide ink-table draws these columns: each cell padded by one space a side, a border between. */
+function tableWidth(
+  rows: readonly SummaryRow[],
+  keys: readonly ColumnKey[],
+): number {
+  let width = 1;
+  for (const key of keys) {
+    let cell = key.length;
+    for (const row of rows) {
+      cell = Math.max(cell, String(row[key]).length);
+    }
+
+    width += cell + 3;
+  }
+
+  return width;
+}
+
+/** A cell cut to `width` characters, its end marked. */
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** The columns that fit in `width`, dropping the least needed first, then narrowing the client. */
+function fitTable(
+  rows: SummaryRow[],
+  width: number,
+  optional: {readonly withUnanswered: boolean; readonly withClock: boolean},
+): {rows: SummaryRow[]; keys: ColumnKey[]} {
+  let keys = allColumns
+    .map((column) => columnKey(column))
+    .filter(
+      (key) =>
+        (key !== 'unans' || optional.withUnanswered) &&
+        (key !== 'clock' || optional.withClock),
+    );
+  for (const drop of dropOrder) {
+    if (tableWidth(rows, keys) <= width) {
+      break;
+    }
+
+    keys = keys.filter((key) => key !== drop);
+  }
+
+  const excess = tableWidth(rows, keys) - width;
+  if (excess <= 0) {
+    return {rows, keys};
+  }
+
+  const clientWidth = Math.max(
+    minClientWidth,
+    ...rows.map((row) => String(row.client).length - excess),
+  );
+  return {
+    rows: rows.map((row) => ({
+      ...row,
+      client: truncate(String(row.client), clientWidth),
+    })),
+    keys,
+  };
+}
+
+/** The legend lines for the columns shown. */
+function legendFor(keys: readonly ColumnKey[]): string[] {
+  const figures = (['delay min/avg/max', 'jitter', 'interval'] as const)
+    .filter((key) => keys.includes(key))
+    .map((key) => key.split(' ')[0]!);
+  const lines: string[] = [];
+  const lastHeard = 'last heard: time of the latest heartbeat';
+  if (figures.length > 0) {
+    const named =
+      figures.length === 1
+        ? figures[0]!
+        : `${figures.slice(0, -1).join(', ')} and ${figures.at(-1)!}`;
+    const spread = figures.includes('interval') ? ' (mean+-spread)' : '';
+    lines.push(
+      `${named.replace('interval', `interval${spread}`)} in ms; ${lastHeard}`,
+    );
+  } else {
+    lines.push(lastHeard);
+  }
+
+  if (keys.includes('dup/reo/rst/mal')) {
+    lines.push('dup/reo/rst/mal: duplicates, reordered, restarts, malformed');
+  }
+
+  return lines;
+}
+
+/** Wraps text to `width` at spaces; lines after the first are indented by `indent` spaces. */
+function wrap(text: string, width: number, indent = 0): string {
+  return wrapAnsi(text, Math.max(10, width), {hard: true})
+    .split('\n')
+    .join(`\n${' '.repeat(indent)}`);
 }
 
 /**
@@ -229,28 +397,13 @@ function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
   };
 }
 
-type Column =
-  (typeof tableColumns)[number] | typeof unansweredColumn | typeof clockColumn;
-
-function renderTable(
-  rows: SummaryRow[],
-  withUnanswered: boolean,
-  withClock: boolean,
-): string {
-  const columns: Column[] = [];
-  for (const column of tableColumns) {
-    columns.push(column);
-    const key = typeof column === 'string' ? column : column.key;
-    if (key === 'drop' && withUnanswered) {
-      columns.push(unansweredColumn);
-    } else if (key === 'delay min/avg/max' && withClock) {
-      columns.push(clockColumn);
-    }
-  }
-
-  // Wide enough that no row wraps; Ink does not pad lines to this width.
+function renderTable(rows: SummaryRow[], keys: readonly ColumnKey[]): string {
+  const columns = allColumns.filter((column) =>
+    keys.includes(columnKey(column)),
+  );
+  // Wide enough that no row wraps (fitTable has fitted them); Ink does not pad lines to it.
   return renderToString(
-    createElement(Table<SummaryRow>, {data: rows, columns}),
+    createElement(Table<SummaryRow>, {data: rows, columns: [...columns]}),
     {
       columns: 1000,
     },
@@ -275,24 +428,41 @@ function formatTotals(totals: ServerTotals): string {
   ].join(', ');
 }
 
+/** When the counters were reset: the client rows count from the latest reset, the totals do not. */
+function formatResets(resets: readonly number[]): string[] {
+  if (resets.length === 0) {
+    return [];
+  }
+
+  const times = resets.map((time) => formatIsoTime(time)).join(', ');
+  return [
+    `  reset        ${resets.length === 1 ? 'once' : `${resets.length} times`}, at ${times} (totals cover the whole run; client rows count from the last reset)`,
+  ];
+}
+
 /**
  * The report printed at exit: where the server listened, when, for how long, the loss settings,
  * the totals, then a table of the clients (sorted by address; the first `maxRows` of them).
  */
 export function formatSummary(input: SummaryInput): string {
   const maxRows = Math.max(0, input.maxRows ?? summaryTableRows);
+  const width = input.width ?? summaryWidth();
+  // Each heading's value starts at column 15; what wraps lines up under it.
+  const field = (name: string, value: string) =>
+    `  ${name.padEnd(13)}${wrap(value, width - 15, 15)}`;
   const clients = [...input.clients].toSorted((a, b) =>
     clientOrder.compare(a.key, b.key),
   );
   const lines = [
     'udp-heartbeat summary',
-    `  listened on  ${input.listening}`,
-    `  started      ${formatIsoTime(input.startedAt)}`,
-    `  ended        ${formatIsoTime(input.endedAt)}`,
-    `  duration     ${formatDuration(input.endedAt - input.startedAt)}`,
-    `  loss         ${formatLoss(input)}`,
-    `  totals       ${formatTotals(input.totals)}`,
-    `  clients      ${clients.length}`,
+    field('listened on', input.listening),
+    field('started', formatIsoTime(input.startedAt)),
+    field('ended', formatIsoTime(input.endedAt)),
+    field('duration', formatDuration(input.endedAt - input.startedAt)),
+    field('loss', formatLoss(input)),
+    field('totals', formatTotals(input.totals)),
+    ...formatResets(input.resets ?? []),
+    field('clients', String(input.clientCount ?? clients.length)),
   ];
   if (clients.length === 0) {
     lines.push('', 'No clients were heard.');
@@ -306,30 +476,34 @@ export function formatSummary(input: SummaryInput): string {
     const withClock = shown.some(
       (client) => client.clockOffsetMs !== undefined,
     );
+    const table = fitTable(
+      shown.map((client) => tableRow(client, input.endedAt)),
+      width,
+      {withUnanswered, withClock},
+    );
     lines.push(
-      renderTable(
-        shown.map((client) => tableRow(client, input.endedAt)),
-        withUnanswered,
-        withClock,
-      ),
-      [
-        summaryLegend,
-        withUnanswered ? unansweredLegend : undefined,
-        withClock ? clockLegend : undefined,
+      renderTable(table.rows, table.keys),
+      ...[
+        ...legendFor(table.keys),
+        table.keys.includes('unans') ? unansweredLegend : undefined,
+        table.keys.includes('clock') ? clockLegend : undefined,
       ]
         .filter((line) => line !== undefined)
-        .join('\n'),
+        .map((line) => wrap(line, width)),
     );
   }
 
-  const more = clients.length - shown.length;
+  const more = (input.clientCount ?? clients.length) - shown.length;
   if (more > 0) {
     const where =
       input.logPath === undefined
         ? ''
         : ` (all of them are in the summary rows of ${JSON.stringify(input.logPath)})`;
     lines.push(
-      `… and ${more} more ${more === 1 ? 'client' : 'clients'}${where}`,
+      wrap(
+        `… and ${more} more ${more === 1 ? 'client' : 'clients'}${where}`,
+        width,
+      ),
     );
   }
 

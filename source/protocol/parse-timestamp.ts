@@ -87,13 +87,9 @@ function parseDateTime(text: string): number | undefined {
     return undefined;
   }
 
-  const [, year, month, day, separator, hour, minute, second, fraction, zone] =
-    match;
-  // An offset belongs to ISO 8601 only; `str(datetime)` of a naive time never carries one.
-  if (separator === ' ' && zone !== undefined) {
-    return undefined;
-  }
-
+  const [, year, month, day, , hour, minute, second, fraction, zone] = match;
+  // An offset may follow either separator: Python's `str()` of an aware datetime, as in
+  // `str(datetime.now(timezone.utc))`, writes `2026-11-24 05:31:07.123456+00:00`.
   const fields = validFields(
     Number(year),
     Number(month),

@@ -231,6 +231,13 @@ function checkSession(rows: Row[], result: RunResult): void {
       (row) => row.event === 'summary' && row.client === key,
     );
     assert.equal(summaries.length, 1, `one summary row for ${key}`);
+    // Its delays are in the detail: a mean over delay_ms must count heartbeats only.
+    assert.equal(
+      summaries[0]!.delay_ms,
+      '',
+      'a summary row leaves delay_ms empty',
+    );
+    assert.match(summaries[0]!.detail, /;delay_avg_ms=\d+\.\d{3};/v);
     const counts = summaryDetail.exec(summaries[0]!.detail)?.groups;
     assert.ok(counts, summaries[0]!.detail);
     assert.deepEqual(

@@ -323,7 +323,7 @@ test('a host name that does not resolve is one clear line, not an exception', as
   assert.equal(lines.length, 1);
   assert.match(
     lines[0]!,
-    /^cannot resolve host "no-such-host\.invalid" \(\w+\)$/v,
+    /^--host: cannot resolve "no-such-host\.invalid" \(\w+\); expected /v,
   );
   assert.equal(result.sent, 0);
   assert.equal(clientExitCode(result), 1);

@@ -14,12 +14,36 @@ export class PtyCli {
   /** Where the text read by `screenSince` starts: moved on before each key. */
   mark = 0;
 
-  constructor(args: readonly string[], {columns = 140, rows = 40} = {}) {
+  constructor(
+    args: readonly string[],
+    {
+      columns = 140,
+      rows = 40,
+      env = {},
+    }: {
+      columns?: number;
+      rows?: number;
+      /** Added to the environment; a variable set to undefined is removed from it. */
+      env?: Readonly<Record<string, string | undefined>>;
+    } = {},
+  ) {
+    const environment: Record<string, string> = {};
+    for (const [name, value] of Object.entries({
+      ...process.env,
+      CI: 'false',
+      FORCE_COLOR: '1',
+      ...env,
+    })) {
+      if (value !== undefined) {
+        environment[name] = value;
+      }
+    }
+
     this.terminal = pty.spawn(process.execPath, [cliPath, ...args], {
       name: 'xterm-256color',
       cols: columns,
       rows,
-      env: {...process.env, CI: 'false', FORCE_COLOR: '1'},
+      env: environment,
     });
     this.terminal.onData((data) => {
       this.output += data;

@@ -172,6 +172,51 @@ test('EPIPE from the stream stops the output and never throws', async () => {
   assert.equal(writes, 1, 'nothing is written after the failure');
 });
 
+test('a reader that goes away (EPIPE) or a closed stream is told once as output closed; a full disk is not', async () => {
+  const failing = (code: string) =>
+    new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error(`write ${code}`), {code}));
+      },
+    });
+  const told: string[] = [];
+  const epipe = createLineWriter(failing('EPIPE'), {
+    flushIntervalMs: never,
+    onOutputClosed(reason) {
+      told.push(reason);
+    },
+  });
+  epipe.write('a');
+  await epipe.flush();
+  epipe.write('b');
+  await epipe.flush();
+  await waitFor(() => told.length > 0, {message: 'output closed'});
+  assert.deepEqual(told, ['the reader has gone (broken pipe) (EPIPE)']);
+
+  const full: string[] = [];
+  const enospc = createLineWriter(failing('ENOSPC'), {
+    flushIntervalMs: never,
+    onOutputClosed(reason) {
+      full.push(reason);
+    },
+  });
+  enospc.write('a');
+  await enospc.flush();
+  assert.match(enospc.failure ?? '', /ENOSPC/v);
+  assert.deepEqual(full, [], 'a full disk only stops the output');
+
+  const closed: string[] = [];
+  const stream = new ControlledWritable(1);
+  createLineWriter(stream, {
+    onOutputClosed(reason) {
+      closed.push(reason);
+    },
+  });
+  stream.destroy();
+  await waitFor(() => closed.length > 0, {message: 'output closed'});
+  assert.equal(closed.length, 1);
+});
+
 test('a stream closed while waiting for a drain does not leave flush() hanging', async () => {
   const stream = new ControlledWritable(1);
   const writer = createLineWriter(stream, {flushIntervalMs: never});

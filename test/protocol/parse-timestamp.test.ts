@@ -74,10 +74,19 @@ test('ISO 8601 without an offset is local time; Z and offsets are absolute', () 
   assertNear(parseTimestamp('2026-11-24T05:31:07.123456+00:00'), utc + 123.456);
 });
 
-test('ISO 8601 offsets must be well formed and only follow a T', () => {
+test("an aware datetime's str() carries its offset after a space, and is absolute", () => {
+  const utc = Date.UTC(2026, 10, 24, 5, 31, 7);
+  // str(datetime.now(timezone.utc)) and str(datetime.now().astimezone()) in Python.
+  assertNear(parseTimestamp('2026-11-24 05:31:07.123456+00:00'), utc + 123.456);
+  assert.equal(parseTimestamp('2026-11-24 07:31:07+02:00'), utc);
+  assert.equal(parseTimestamp('2026-11-24 00:01:07-05:30'), utc);
+  assert.equal(parseTimestamp('2026-11-24 05:31:07Z'), utc);
+});
+
+test('ISO 8601 offsets must be well formed', () => {
   for (const text of [
-    '2026-11-24 05:31:07Z',
-    '2026-11-24 05:31:07+02:00',
+    '2026-11-24 05:31:07+0200',
+    '2026-11-24 05:31:07+24:00',
     '2026-11-24T05:31:07+0200',
     '2026-11-24T05:31:07+02',
     '2026-11-24T05:31:07+24:00',
