@@ -15,6 +15,7 @@ import {
 } from './source/config/server-options.js';
 import {UsageError} from './source/config/usage-error.js';
 import {LogOpenError} from './source/output/csv-log.js';
+import {MetricsListenError} from './source/output/metrics-server.js';
 import {BindError} from './source/server/bind-socket.js';
 
 // Nothing here may import chalk or Ink (serve does, below): they read FORCE_COLOR when they load.
@@ -115,6 +116,10 @@ async function main(): Promise<void> {
 
     if (error instanceof BindError) {
       fail(error.message, 1);
+    }
+
+    if (error instanceof MetricsListenError) {
+      fail(error.message, error.exitCode);
     }
 
     throw error;

@@ -50,6 +50,16 @@ export const layerZones = [
     message: 'the outputs read snapshots and events, not the UI',
   },
   {
+    target: './source/alerts',
+    from: [
+      './source/ui',
+      './source/server',
+      './source/store/heartbeat-store.ts',
+    ],
+    message:
+      'the alert hooks read the engine interface and events, not its parts',
+  },
+  {
     target: './source/ui',
     from: ['./source/server', './source/protocol', './source/output'],
     message:

@@ -4,6 +4,7 @@ dashboard, and shutdown in the order the README gives. No JSX here and no static
 React: they load only when there is a dashboard to draw, so a headless server binds at once.
 */
 import process from 'node:process';
+import {startFleetWatch, type FleetWatch} from './alerts/fleet-watch.js';
 import {startDemoFleet, type DemoFleet} from './client/demo-fleet.js';
 import type {ServerOptions} from './config/server-options.js';
 import {rowRecord} from './engine/client-row.js';
@@ -78,6 +79,7 @@ type Session = {
   readonly engine: EngineHandle;
   readonly writer: LineWriter | undefined;
   readonly demo: DemoFleet | undefined;
+  readonly watch: FleetWatch;
   screen: DashboardScreen | undefined;
 };
 
@@ -87,8 +89,10 @@ type Session = {
  * naming the failure.
  */
 async function shutDown(session: Session, failure?: string): Promise<never> {
-  const {options, engine, writer, demo} = session;
+  const {options, engine, writer, demo, watch} = session;
   await demo?.stop();
+  // Hooks still running get a moment, so that their failures are recorded before the log closes.
+  await watch.close();
   const final = await engine.stop();
   await session.screen?.close();
   await writer?.flush();
@@ -124,30 +128,39 @@ export async function serve(options: ServerOptions): Promise<void> {
           whenOutputCloses.stop?.();
         },
       });
-  const engine =
-    writer === undefined
-      ? await startWorkerEngine(options, session, {
-          ...initialQuery,
-          // Rows for the first frames, before the dashboard has measured its table.
-          count: process.stdout.rows ?? 24,
-        })
-      : await startLocalEngine(options, {
-          session,
-          lineSink: createHeadlessSink({
-            format: options.output === 'json' ? 'json' : 'text',
-            quiet: options.quiet,
+  const watch = await startFleetWatch(options, session);
+  let engine: EngineHandle;
+  try {
+    engine =
+      writer === undefined
+        ? await startWorkerEngine(options, session, {
+            ...initialQuery,
+            // Rows for the first frames, before the dashboard has measured its table.
+            count: process.stdout.rows ?? 24,
+          })
+        : await startLocalEngine(options, {
             session,
-            writer,
-          }),
-        });
+            lineSink: createHeadlessSink({
+              format: options.output === 'json' ? 'json' : 'text',
+              quiet: options.quiet,
+              session,
+              writer,
+            }),
+          });
+  } catch (error) {
+    await watch.close();
+    throw error;
+  }
 
   const state: Session = {
     options,
     engine,
     writer,
     demo: startDemo(options, engine),
+    watch,
     screen: undefined,
   };
+  watch.attach(engine);
   let stopping: Promise<never> | undefined;
   const stop = (failure?: string) => {
     stopping ??= shutDown(state, failure);

@@ -23,8 +23,9 @@ export type FleetOptions = {
   /** Per-client series for the N most recently seen clients; 0 for none. */
   readonly metricsClients: number;
   readonly onChange: string | undefined;
-  readonly webhook: URL | undefined;
-  readonly alertOn: ReadonlySet<AlertState>;
+  /** The URL, checked; kept as text so the options can cross to the engine's thread. */
+  readonly webhook: string | undefined;
+  readonly alertOn: readonly AlertState[];
   /** Time limit of one hook run or webhook try. */
   readonly hookTimeoutMs: number;
 };
@@ -160,11 +161,13 @@ export function parseFleetFlags(flags: RawFleetFlags): FleetOptions {
     metricsClients,
     onChange: flags.onChange,
     webhook:
-      flags.webhook === undefined ? undefined : parseWebhook(flags.webhook),
+      flags.webhook === undefined
+        ? undefined
+        : parseWebhook(flags.webhook).href,
     alertOn:
       flags.alertOn === undefined
-        ? new Set(defaultAlertOn)
-        : parseAlertOn(flags.alertOn),
+        ? defaultAlertOn
+        : [...parseAlertOn(flags.alertOn)],
     hookTimeoutMs:
       flags.hookTimeout === undefined
         ? 10_000

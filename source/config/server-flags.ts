@@ -67,6 +67,34 @@ export const serverFlags = {
     type: 'string',
     help: 'tell clients apart by address (and port) or host (address alone) (default address)',
   },
+  metrics: {
+    type: 'string',
+    placeholder: '[HOST:]PORT',
+    help: 'serve Prometheus metrics at http://HOST:PORT/metrics; HOST defaults to 127.0.0.1 (default: off)',
+  },
+  metricsClients: {
+    type: 'string',
+    placeholder: 'N',
+    help: 'with --metrics, per-client series for the N clients seen most recently (default 0)',
+  },
+  onChange: {
+    type: 'string',
+    placeholder: 'COMMAND',
+    help: 'run COMMAND through the shell when a client changes state; details in HEARTBEAT_* variables',
+  },
+  webhook: {
+    type: 'string',
+    placeholder: 'URL',
+    help: 'POST a JSON object to this http(s) URL when a client changes state',
+  },
+  alertOn: {
+    type: 'string',
+    help: 'state changes that fire --on-change and --webhook: late, stopped, resumed (default stopped,resumed)',
+  },
+  hookTimeout: {
+    type: 'string',
+    help: 'seconds one --on-change run or --webhook try may take (default 10)',
+  },
   color: {
     type: 'boolean',
     negatable: true,

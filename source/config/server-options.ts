@@ -3,6 +3,7 @@ import {replyModes, type ReplyMode} from '../protocol/types.js';
 import {defaultPort} from '../server/bind-socket.js';
 import {parseAllowList, type AllowList} from '../server/allow-list.js';
 import {clientKeyModes, type ClientKeyMode} from '../store/client-key.js';
+import {parseFleetFlags, type FleetOptions} from './fleet-options.js';
 import {FlagError} from './flag-error.js';
 import {parseChoiceFlag, parseNumberFlag} from './parse-number-flag.js';
 import {resolveColor, type ColorEnvironment} from './color.js';
@@ -13,7 +14,7 @@ export const outputModes: readonly OutputMode[] = ['tui', 'text', 'json'];
 
 export type {RawServerFlags} from './server-flags.js';
 
-export type ServerOptions = {
+export type ServerOptions = FleetOptions & {
   readonly port: number;
   /** The user named the port: no fallback to the next ones. */
   readonly explicitPort: boolean;
@@ -125,6 +126,7 @@ export function parseServerFlags(
   }
 
   return {
+    ...parseFleetFlags(flags),
     port,
     explicitPort: flags.port !== undefined,
     host: parseHost(flags.host),

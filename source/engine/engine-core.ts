@@ -63,6 +63,8 @@ export type EngineCoreOptions = {
   readonly sliceBudgetMs?: number;
   /** The view until a reader asks for another: a dashboard's first frames have rows at once. */
   readonly query?: ViewQuery;
+  /** Rows of the most recently seen clients every snapshot carries, whatever the view asks (`--metrics-clients`). */
+  readonly recent?: number;
 };
 
 function storeSource(store: HeartbeatStore): RowSource<ClientRecord> {
@@ -93,6 +95,7 @@ export class EngineCore {
   readonly #lineSink: EventSink | undefined;
   readonly #frameIntervalMs: number;
   readonly #sliceBudgetMs: number;
+  readonly #standingRecent: number;
   readonly #selector = createRowSelector();
   readonly #live: RowSource<ClientRecord>;
   readonly #snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
@@ -126,6 +129,7 @@ export class EngineCore {
     this.#frameIntervalMs = options.frameIntervalMs ?? defaultFrameIntervalMs;
     this.#sliceBudgetMs = options.sliceBudgetMs ?? defaultSliceBudgetMs;
     this.#query = options.query ?? initialQuery;
+    this.#standingRecent = options.recent ?? 0;
     this.parts = createServerParts(options.transport, options.settings, {
       clock: options.clock,
       random: options.random,
@@ -456,7 +460,7 @@ export class EngineCore {
       frozen: frozen !== undefined,
       frozenAt: frozen?.at,
       window: {rows, start, total},
-      recent: this.#recent(query.recent ?? 0),
+      recent: this.#recent(Math.max(query.recent ?? 0, this.#standingRecent)),
       detail: this.#detail(query.detail),
     };
   }

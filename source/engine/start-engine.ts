@@ -103,6 +103,7 @@ export async function startEngine(
     },
     log,
     lineSink: start.lineSink,
+    recent: options.metricsClients,
     query: start.query,
   });
   reportLogError = (message) => {

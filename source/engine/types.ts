@@ -155,8 +155,11 @@ export type EngineSnapshot = {
   readonly heartbeatsPerSecond: number;
   /** Since the last reset (what the table shows). */
   readonly totals: EngineTotals;
-  /** Since the start, across resets (what metrics and the summary count). */
-  readonly runTotals: EngineTotals;
+  /**
+   * Since the start, across resets (what metrics and the summary count); `gapsFound` counts every
+   * sequence number found missing, never lowered when one arrives late (a Prometheus counter).
+   */
+  readonly runTotals: EngineTotals & {readonly gapsFound: number};
   /** When counters were reset, oldest first (the latest 100). */
   readonly resets: readonly number[];
   readonly delayHistogram: DelayHistogram;

@@ -87,6 +87,8 @@ export class HeartbeatStore implements StoreView {
 
   /** Sequence numbers lost since the last reset, over every client (forgotten ones too). */
   #lost = 0;
+  /** Sequence numbers ever found missing: never lowered by a late arrival or a reset (metrics). */
+  #gapsFound = 0;
   readonly #histogram = new DelayHistogram();
   readonly #detail = new DetailRings();
   readonly #byState: Record<Liveness, number> = {alive: 0, late: 0, stopped: 0};
@@ -130,7 +132,10 @@ export class HeartbeatStore implements StoreView {
   }
 
   /** The totals since the start, across resets, with the sequence numbers lost: a fresh copy. */
-  runTotals(): ServerTotals & {readonly lost: number} {
+  runTotals(): ServerTotals & {
+    readonly lost: number;
+    readonly gapsFound: number;
+  } {
     const cleared = this.#clearedTotals;
     const totals = this.#totals;
     return {
@@ -142,6 +147,7 @@ export class HeartbeatStore implements StoreView {
       refused: cleared.refused + totals.refused,
       evicted: cleared.evicted + totals.evicted,
       lost: cleared.lost + this.#lost,
+      gapsFound: this.#gapsFound,
     };
   }
 
@@ -281,7 +287,12 @@ export class HeartbeatStore implements StoreView {
 
     const lostBefore = client.lost;
     client.recordHeartbeat(request, now);
-    this.#lost += client.lost - lostBefore;
+    const lostNow = client.lost - lostBefore;
+    this.#lost += lostNow;
+    if (lostNow > 0) {
+      this.#gapsFound += lostNow;
+    }
+
     if (request.timestampMs !== undefined && client.delayLastMs !== undefined) {
       this.#histogram.observe(client.delayLastMs);
       this.#detail.pushDelay(client.slot, client.delayLastMs);
@@ -617,6 +628,7 @@ export class HeartbeatStore implements StoreView {
         isHeartbeat ? client.heartbeatSeq : undefined,
         isHeartbeat ? client.heartbeatDelayMs : undefined,
         `after=${before};silent_ms=${Math.round(silence)}`,
+        {previousState: before, silentMs: Math.round(silence)},
       );
     }
   }
@@ -646,17 +658,20 @@ export class HeartbeatStore implements StoreView {
     state: 'late' | 'stopped',
     now: number,
   ): void {
+    const previousState = client.state;
     this.#setState(client, state);
     this.#detail.pushState(client.slot, now, state);
     this.#version++;
     if (this.#sink !== undefined) {
+      const silentMs = Math.round(now - client.lastSeen);
       this.#emit(
         state,
         client,
         now,
         undefined,
         undefined,
-        `silent_ms=${Math.round(now - client.lastSeen)}`,
+        `silent_ms=${silentMs}`,
+        {previousState, silentMs},
       );
     }
   }
@@ -674,6 +689,7 @@ export class HeartbeatStore implements StoreView {
     seq: number | undefined,
     delayMs: number | undefined,
     detail: string | undefined,
+    change?: {readonly previousState: Liveness; readonly silentMs: number},
   ): void {
     this.#sink!({
       time: now,
@@ -683,6 +699,7 @@ export class HeartbeatStore implements StoreView {
       delayMs,
       detail,
       state: client.state,
+      ...change,
     });
   }
 }

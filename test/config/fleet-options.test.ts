@@ -72,7 +72,7 @@ describe('--alert-on', () => {
       [...parseAlertOn('Stopped, resumed,late')],
       ['stopped', 'resumed', 'late'],
     );
-    assert.deepEqual([...parseFleetFlags({}).alertOn], ['stopped', 'resumed']);
+    assert.deepEqual(parseFleetFlags({}).alertOn, ['stopped', 'resumed']);
   });
 
   for (const bad of ['', ',', 'dead', 'stopped,alive', 'replied']) {
