@@ -170,7 +170,7 @@ export class InteropServer {
     Map<string, ServerCounts & Record<string, string | number>>
   > {
     this.cli.child.kill('SIGTERM');
-    const code = await this.cli.exit();
+    const code = await this.cli.exit(30_000);
     if (code !== 0) {
       throw new Error(`the server exited with ${code}:\n${this.cli.stderr}`);
     }

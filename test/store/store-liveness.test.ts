@@ -211,6 +211,8 @@ test('a stopped client that sends again is resumed, and the outage is not an int
       delayMs: undefined,
       detail: 'after=stopped;silent_ms=60000',
       state: 'alive',
+      previousState: 'stopped',
+      silentMs: 60_000,
     },
   ]);
   assert.equal(client.intervalMeanMs, intervalMeanMs);
