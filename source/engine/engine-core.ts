@@ -153,7 +153,13 @@ export class EngineCore {
   start(): void {
     this.#timer ??= setInterval(() => {
       this.parts.tick(this.#clock());
-      this.#publish();
+      // The snapshot's first slice on a turn of its own: a tick that moved many clients to late
+      // or stopped (a fleet cut off at once) is already a few milliseconds of work.
+      setImmediate(() => {
+        if (this.#timer !== undefined) {
+          this.#publish();
+        }
+      });
     }, this.#frameIntervalMs);
   }
 

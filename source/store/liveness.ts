@@ -1,4 +1,6 @@
 import {
+  decodeInterval,
+  encodeInterval,
   fullRingSize,
   smallRingSize,
   type IntervalRings,
@@ -116,9 +118,11 @@ export function clientPhi(
  * intervals with running sums, from which it tells how long a silence may last before the client
  * is late and stopped. Arrivals are O(1).
  *
- * The intervals live in a ring cut from shared chunks (`IntervalRings`): 8 floats until it
- * fills, then 100, so a client with few heartbeats stays small. Float32 keeps an interval to
- * about 6e-8 of its length (2 µs for 16 s), far finer than any heartbeat keeps time. The running sums are of the intervals minus a shift
+ * The intervals live in a ring cut from shared chunks (`IntervalRings`): 8 until it fills, then
+ * 100, so a client with few heartbeats stays small. Each is a 16-bit code (`encodeInterval`) that
+ * keeps it to 0.08 % of its length (exact in whole milliseconds up to 2 s), far finer than any
+ * heartbeat keeps time; the
+ * detector computes with the values the codes stand for. The running sums are of the intervals minus a shift
  * near their mean, which keeps the variance free of cancellation, and they are recomputed
  * exactly every 100 arrivals so float error cannot drift.
  */
@@ -217,7 +221,9 @@ export class LivenessDetector {
     const start = pool.offset(this.#ringId);
     const first = this.#count < intervalWindowSize ? 0 : this.#next;
     for (let index = 0; index < this.#count; index++) {
-      result.push(chunk[start + ((first + index) % intervalWindowSize)]!);
+      result.push(
+        decodeInterval(chunk[start + ((first + index) % intervalWindowSize)]!),
+      );
     }
 
     return result;
@@ -267,16 +273,17 @@ export class LivenessDetector {
     const chunk = pool.chunk(this.#ringId);
     const index = pool.offset(this.#ringId) + this.#next;
     if (this.#count === intervalWindowSize) {
-      const evicted = chunk[index]! - this.#shift;
+      const evicted = decodeInterval(chunk[index]!) - this.#shift;
       this.#sum -= evicted;
       this.#sumOfSquares -= evicted * evicted;
     } else {
       this.#count++;
     }
 
-    // Sum the rounded value that the ring holds, so the sums agree with an exact recount.
-    const stored = Math.fround(interval);
-    chunk[index] = stored;
+    // Sum the value that the ring's code stands for, so the sums agree with an exact recount.
+    const code = encodeInterval(interval);
+    const stored = decodeInterval(code);
+    chunk[index] = code;
     const added = stored - this.#shift;
     this.#sum += added;
     this.#sumOfSquares += added * added;
@@ -302,18 +309,18 @@ export class LivenessDetector {
   }
 
   /** Recomputes the sums from the ring, shifted by the current mean. */
-  #recount(chunk: Float32Array, start: number): void {
+  #recount(chunk: Uint16Array, start: number): void {
     const end = start + this.#count;
     let total = 0;
     for (let i = start; i < end; i++) {
-      total += chunk[i]!;
+      total += decodeInterval(chunk[i]!);
     }
 
     const shift = total / this.#count;
     let sum = 0;
     let sumOfSquares = 0;
     for (let i = start; i < end; i++) {
-      const value = chunk[i]! - shift;
+      const value = decodeInterval(chunk[i]!) - shift;
       sum += value;
       sumOfSquares += value * value;
     }

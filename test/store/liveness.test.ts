@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import {IntervalRings} from '../../source/store/interval-rings.js';
+import {seededRandom} from '../../source/random.js';
+import {
+  decodeInterval,
+  encodeInterval,
+  heldInterval,
+  IntervalRings,
+} from '../../source/store/interval-rings.js';
 import {
   arrivalsBetweenOutages,
   clientPhi,
@@ -148,14 +154,14 @@ test('the sums do not drift over a long run of large, nearly equal intervals', (
   const detector = detectorWith([], rings);
   const sent: number[] = [];
   for (let index = 0; index < 20_000; index++) {
-    // Float32 holds these exactly (integers with a quarter), so the expected values are exact.
     const interval =
-      3_600_000 + (index % 7) * 0.25 + (index > 15_000 ? 1000 : 0);
+      3_600_000 + (index % 7) * 2048 + (index > 15_000 ? 100_000 : 0);
     sent.push(interval);
     detector.arrive(interval, false, rings);
   }
 
-  const held = sent.slice(-intervalWindowSize);
+  // Compared with the values the ring's codes stand for.
+  const held = sent.slice(-intervalWindowSize).map((ms) => heldInterval(ms));
   close(detector.meanMs!, mean(held), 1e-6);
   close(detector.stdDevMs!, populationStdDev(held), 1e-6);
 });
@@ -238,4 +244,58 @@ test('released rings are reused by the next detector', () => {
   );
   assert.equal(third.meanMs, 300);
   assert.equal(third.stdDevMs, 0);
+});
+
+test('an interval code stands for the interval: exact in whole ms up to 2 s, within 0.08 % above', () => {
+  for (let ms = 0; ms <= 2048; ms++) {
+    assert.equal(heldInterval(ms), ms);
+  }
+
+  assert.equal(heldInterval(-5), 0);
+  assert.equal(heldInterval(Number.NaN), 0);
+  const random = seededRandom(7);
+  for (let index = 0; index < 20_000; index++) {
+    const ms = 256 * 10 ** (random() * 7);
+    const held = heldInterval(ms);
+    assert.ok(Math.abs(held - ms) <= ms * 8e-4, `${ms} held as ${held}`);
+  }
+
+  // Every code decodes to a value that encodes back to it, in increasing order.
+  let previous = -1;
+  for (let code = 0; code <= 0xff_ff; code++) {
+    const ms = decodeInterval(code);
+    assert.ok(ms > previous);
+    assert.equal(encodeInterval(ms), code);
+    previous = ms;
+  }
+});
+
+test('the 16-bit intervals leave liveness decisions where exact intervals put them', () => {
+  const random = seededRandom(11);
+  for (let run = 0; run < 200; run++) {
+    const base = 20 * 10 ** (random() * 3);
+    const jitter = random() * 0.5;
+    const intervals = Array.from({length: 150}, () =>
+      Math.max(0, base * (1 + jitter * (random() * 2 - 1))),
+    );
+    const detector = detectorWith(intervals);
+    const exact = intervals.slice(-intervalWindowSize);
+    const exactMean = mean(exact);
+    const exactMu = detectorMeanMs(exactMean);
+    const exactSigma = detectorStdDevMs(exactMean, populationStdDev(exact));
+    const late = exactMu + exactSigma * lateZ;
+    const stopped = exactMu + exactSigma * stoppedZ;
+    // The deadlines move by less than 0.1 %: far less than a heartbeat's own jitter.
+    close(detector.lateAfterMs(undefined), late, late * 1e-3);
+    close(detector.stoppedAfterMs(undefined), stopped, stopped * 1e-3);
+    // A silence 0.5 % either side of a deadline is judged as with exact intervals.
+    for (const [deadline, judged] of [
+      [late, detector.lateAfterMs(undefined)],
+      [stopped, detector.stoppedAfterMs(undefined)],
+    ] as const) {
+      for (const silence of [deadline * 0.995, deadline * 1.005]) {
+        assert.equal(silence >= judged, silence >= deadline);
+      }
+    }
+  }
 });
