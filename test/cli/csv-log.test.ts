@@ -17,6 +17,8 @@ const columns = [
   'seq',
   'delay_ms',
   'detail',
+  'time_ms',
+  'delay_exact_ms',
 ] as const;
 
 type Row = Record<(typeof columns)[number], string>;
@@ -298,7 +300,7 @@ test('three runs append to one CSV log: one header, sessions apart, complete aft
       // The comma in the start row's detail is quoted in the file itself.
       assert.match(
         text,
-        /,"listening=[^"\n]*;allow=127\.0\.0\.0\/8,::1\/128"\n/v,
+        /,"listening=[^"\n]*;allow=127\.0\.0\.0\/8,::1\/128",/v,
       );
     }
 

@@ -9,7 +9,8 @@ import {formatIsoTime} from '../../source/output/format-time.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {makeEvent} from './records.js';
 
-const header = 'session,time,event,client,seq,delay_ms,detail';
+const header =
+  'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms';
 
 async function withTempDir(
   body: (directory: string) => Promise<void>,
@@ -64,8 +65,8 @@ test('a new file gets the header, and rows have the columns in order', async () 
     const time = formatIsoTime(replied.time);
     assert.deepEqual(lines(await readFile(file, 'utf8')), [
       header,
-      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0`,
-      `s1,${time},loss,,,,loss=15%`,
+      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126`,
+      `s1,${time},loss,,,,loss=15%,${replied.time},`,
     ]);
     assert.equal(log.lastError(), undefined);
     assert.equal(log.notWritten(), 0);
@@ -144,7 +145,7 @@ test('two sessions append to one file: one header, every row, sessions apart', a
       ],
     );
     for (const row of rows) {
-      assert.equal(row.length, 7);
+      assert.equal(row.length, 9);
     }
   });
 });
@@ -163,9 +164,10 @@ test('a detail with commas, quotes and newlines is quoted by the library', async
     log.write(makeEvent({event: 'idle', detail: 'plain'}));
     await log.close();
     const time = formatIsoTime(replied.time);
+    const exact = String(replied.time);
     assert.equal(
       await readFile(file, 'utf8'),
-      `${header}\ns1,${time},malformed,127.0.0.1:5000,,,"a,b ""q""\nnext\rline"\ns1,${time},idle,,,,plain\n`,
+      `${header}\ns1,${time},malformed,127.0.0.1:5000,,,"a,b ""q""\nnext\rline",${exact},\ns1,${time},idle,,,,plain,${exact},\n`,
     );
   });
 });
