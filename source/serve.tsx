@@ -46,6 +46,11 @@ function startDetail(
     `seed=${seed}`,
     `reply=${options.replyMode}`,
     `idle_timeout=${options.idleTimeoutMs / 1000}s`,
+    // A replay needs these to decide liveness and evictions as this run does.
+    options.deadAfterMs === undefined
+      ? undefined
+      : `dead_after=${options.deadAfterMs / 1000}s`,
+    `max_clients=${options.maxClients}`,
     options.allow ? `allow=${options.allow.text}` : undefined,
   ]
     .filter(Boolean)
