@@ -12,6 +12,7 @@ import {
   type ServerOptions,
 } from './source/config/server-options.js';
 import {LogOpenError} from './source/output/csv-log.js';
+import {replayCommand} from './source/replay/replay-command.js';
 import {serve} from './source/serve.js';
 import {BindError} from './source/server/bind-socket.js';
 
@@ -19,6 +20,7 @@ const serverHelp = `
   Usage
     $ udp-heartbeat [flags]          serve heartbeats, with a live dashboard on a terminal
     $ udp-heartbeat client [flags]   send heartbeats (udp-heartbeat client --help)
+    $ udp-heartbeat replay FILE      play a --log file back (udp-heartbeat replay --help)
 
   Flags
     --port, -p        UDP port, 1024-65535 (default 12000; when it is busy the next free one is used)
@@ -117,6 +119,11 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'client') {
     await clientCommand(argv.slice(1));
+    return;
+  }
+
+  if (argv[0] === 'replay') {
+    process.exitCode = await replayCommand(argv.slice(1));
     return;
   }
 

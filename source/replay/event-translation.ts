@@ -1,0 +1,294 @@
+import {isIP} from 'node:net';
+import type {Heartbeat, MalformedReason} from '../protocol/types.js';
+import type {HeartbeatStore} from '../store/heartbeat-store.js';
+import type {LogRow} from './log-reader.js';
+import {ReplayInputError} from './replay-input-error.js';
+
+/**
+ * How each recorded event is played back: the store operation that produced it in the live run.
+ * This one file is the whole convention between the log and the replay; when the server logs
+ * something new, its row is taught here.
+ *
+ * Rows come in three kinds:
+ * - inputs: what reached the server (a datagram and its reply, a reset, a forget) — replayed as
+ *   the same store call with the recorded time and values;
+ * - consequences: what the store itself decided (`resumed`, `evicted`, `late`, `stopped`) — the
+ *   replayed store decides them again from the same inputs and writes its own event. Liveness
+ *   moves only when the live server's tick evaluated it, so a `late` or `stopped` row is that
+ *   tick, evaluated again at its time;
+ * - server events (`start`, `loss`, `idle`, `log-error`, `hook-error`, `stop`) — shown as
+ *   recorded, and `summary` rows, which the replay writes afresh from its own store.
+ */
+
+/** What a replay calls: the store's own operations, which an engine can offer as commands. */
+export type ReplayStore = Pick<
+  HeartbeatStore,
+  | 'recordHeartbeat'
+  | 'recordMalformed'
+  | 'recordReply'
+  | 'recordRefused'
+  | 'evaluateLiveness'
+  | 'resetCounters'
+  | 'forgetStopped'
+  | 'get'
+>;
+
+/** What the translations may use of the replay that runs them. */
+export type TranslationContext = {
+  readonly store: ReplayStore;
+  /** Shows a server event to the outputs as it was recorded. */
+  show(row: LogRow): void;
+  /** The session's `start`: its settings. */
+  start(row: LogRow): void;
+  /** The simulated loss changed. */
+  setLoss(row: LogRow): void;
+  /** The run shut down: the replay writes its own summary now. */
+  finish(row: LogRow): void;
+  /** The latest malformed datagram whose reply is still to come: the next row of that client tells it. */
+  awaitingReply: {readonly client: string; readonly time: number} | undefined;
+  /** The latest time liveness was evaluated at; rows of the same tick need no second scan. */
+  evaluatedAt: number;
+};
+
+export type Translation = (row: LogRow, context: TranslationContext) => void;
+
+/** Where a client sent from, as its key in the log shows it. */
+export type ClientAddress = {
+  readonly address: string;
+  /** Undefined for a client keyed by address alone (`--client-key host`). */
+  readonly port: number | undefined;
+};
+
+/**
+ * Reads a client key as the store writes it: `192.0.2.7:5000`, `[2001:db8::1]:5000`, or with
+ * `--client-key host` the address alone (`192.0.2.7`, `2001:db8::1`, `[2001:db8::1]`).
+ */
+export function parseClientKey(key: string): ClientAddress | undefined {
+  let address = key;
+  let portText: string | undefined;
+  if (key.startsWith('[')) {
+    const close = key.indexOf(']');
+    address = key.slice(1, close);
+    const rest = key.slice(close + 1);
+    if (close === -1 || (rest !== '' && !rest.startsWith(':'))) {
+      return undefined;
+    }
+
+    portText = rest === '' ? undefined : rest.slice(1);
+  } else if (isIP(key) !== 6) {
+    const colon = key.lastIndexOf(':');
+    if (colon !== -1) {
+      address = key.slice(0, colon);
+      portText = key.slice(colon + 1);
+    }
+  }
+
+  // Zone ids (`fe80::1%eth0`) are part of an address the store keeps.
+  if (isIP(address.replace(/%[\w.\-]+$/v, '')) === 0) {
+    return undefined;
+  }
+
+  if (portText === undefined) {
+    return {address, port: undefined};
+  }
+
+  const port = Number(portText);
+  if (!/^\d{1,5}$/v.test(portText) || port > 65_535) {
+    return undefined;
+  }
+
+  return {address, port};
+}
+
+function clientOf(row: LogRow): ClientAddress & {readonly key: string} {
+  const key = row.client ?? '';
+  const parsed = parseClientKey(key);
+  if (parsed === undefined) {
+    throw new ReplayInputError(
+      clientProblem(row) ?? 'the row needs a client address',
+    );
+  }
+
+  return {...parsed, key};
+}
+
+/** Until the store keys clients by address alone, such a client is kept under port 0. */
+function portOf(client: ClientAddress): number {
+  return client.port ?? 0;
+}
+
+const malformedReasons: readonly MalformedReason[] = [
+  'too long',
+  'not UTF-8',
+  'control character',
+  'bad sequence number',
+  'bad timestamp',
+];
+
+function isMalformedReason(reason: string): reason is MalformedReason {
+  return (malformedReasons as readonly string[]).includes(reason);
+}
+
+/** The suffix of a malformed row whose error reply its rate limit held back. */
+const unansweredSuffix = ';unanswered';
+
+function malformed(row: LogRow, context: TranslationContext): void {
+  const client = clientOf(row);
+  let reason = row.detail ?? '';
+  const unanswered = reason.endsWith(unansweredSuffix);
+  if (unanswered) {
+    reason = reason.slice(0, -unansweredSuffix.length);
+  }
+
+  // A reason this version does not know is still a malformed datagram: counted the same.
+  const known = isMalformedReason(reason) ? reason : 'bad timestamp';
+  context.store.recordMalformed(
+    client.address,
+    portOf(client),
+    known,
+    row.time,
+  );
+  // Held back by the rate limit: no reply row follows. (The store counts `unanswered` once it can.)
+  context.awaitingReply = unanswered
+    ? undefined
+    : {client: client.key, time: row.time};
+}
+
+/** `replied` or `dropped`: a heartbeat and its reply, or the reply to the malformed datagram just before. */
+function reply(sent: boolean): Translation {
+  return (row, context) => {
+    const client = clientOf(row);
+    const {awaitingReply} = context;
+    context.awaitingReply = undefined;
+    const {store} = context;
+    if (
+      awaitingReply?.client === client.key &&
+      awaitingReply.time === row.time &&
+      row.seq === undefined &&
+      row.delayMs === undefined
+    ) {
+      const record = store.get(client.key);
+      if (record !== undefined) {
+        store.recordReply(record, sent, row.time);
+        return;
+      }
+    }
+
+    const request: Heartbeat = {
+      kind: 'heartbeat',
+      label: undefined,
+      seq: row.seq,
+      // The delay is receive time minus the client's timestamp; exact times give it back exactly.
+      timestampMs:
+        row.delayMs === undefined ? undefined : row.time - row.delayMs,
+    };
+    const record = store.recordHeartbeat(
+      client.address,
+      portOf(client),
+      request,
+      row.time,
+    );
+    store.recordReply(record, sent, row.time);
+  };
+}
+
+function refused(row: LogRow, context: TranslationContext): void {
+  const client = clientOf(row);
+  context.store.recordRefused(client.address, portOf(client), row.time);
+}
+
+/**
+ * A liveness change is the live server's tick: evaluated again at its time. A log cut to the
+ * millisecond may show the tick before the deadline it passed, so it is evaluated at the end of
+ * that millisecond.
+ */
+function livenessTick(row: LogRow, context: TranslationContext): void {
+  const at = row.exact ? row.time : row.time + 1;
+  if (at <= context.evaluatedAt) {
+    return;
+  }
+
+  context.evaluatedAt = at;
+  context.store.evaluateLiveness(at);
+}
+
+/** The replayed store makes this event itself, from the inputs before and after it. */
+function consequence(): void {
+  // Nothing to do: `resumed` comes with the next datagram, `evicted` with the next new client.
+}
+
+/** The table: every event a log may hold, and how it is played. */
+export const eventTranslations: Readonly<Record<string, Translation>> = {
+  start(row, context) {
+    context.start(row);
+  },
+  replied: reply(true),
+  dropped: reply(false),
+  malformed,
+  refused,
+  late: livenessTick,
+  stopped: livenessTick,
+  resumed: consequence,
+  evicted: consequence,
+  loss(row, context) {
+    context.setLoss(row);
+  },
+  reset(row, context) {
+    context.store.resetCounters();
+    context.show(row);
+  },
+  forget(row, context) {
+    context.store.forgetStopped();
+    context.show(row);
+  },
+  idle(row, context) {
+    context.show(row);
+  },
+  'log-error'(row, context) {
+    context.show(row);
+  },
+  'hook-error'(row, context) {
+    context.show(row);
+  },
+  summary(row, context) {
+    context.finish(row);
+  },
+  stop(row, context) {
+    context.finish(row);
+    context.show(row);
+  },
+};
+
+/** Events about one client: their rows must name it. */
+const clientEvents: ReadonlySet<string> = new Set([
+  'replied',
+  'dropped',
+  'malformed',
+  'refused',
+  'late',
+  'stopped',
+  'resumed',
+  'evicted',
+  'summary',
+]);
+
+function clientProblem(row: LogRow): string | undefined {
+  if (row.client === undefined) {
+    return clientEvents.has(row.event)
+      ? `a ${row.event} row needs a client address`
+      : undefined;
+  }
+
+  return parseClientKey(row.client) === undefined
+    ? `${JSON.stringify(row.client.slice(0, 60))} is not a client address`
+    : undefined;
+}
+
+/** What is wrong with a row before it is played (an event no log holds, a client that is no address), or undefined. */
+export function rowProblem(row: LogRow): string | undefined {
+  if (!Object.hasOwn(eventTranslations, row.event)) {
+    return `${JSON.stringify(row.event.slice(0, 40))} is not an event of the log`;
+  }
+
+  return clientProblem(row);
+}

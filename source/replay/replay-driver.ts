@@ -1,0 +1,231 @@
+import {summaryEvents} from '../output/summary.js';
+import {HeartbeatStore} from '../store/heartbeat-store.js';
+import type {ClientRecord, EventName, EventSink} from '../store/types.js';
+import {
+  eventTranslations,
+  type TranslationContext,
+} from './event-translation.js';
+import type {LogRow} from './log-reader.js';
+import type {ReplayClock} from './replay-clock.js';
+import {ReplayInputError} from './replay-input-error.js';
+import {
+  numberWithUnit,
+  parseStartSettings,
+  type StartSettings,
+} from './start-settings.js';
+
+export type ReplayDriverOptions = {
+  /** Moves recorded time; the driver waits on it before each row. */
+  readonly clock: ReplayClock;
+  /** Receives every replayed event: the store's own, and the server's as recorded. */
+  readonly sink: EventSink;
+  /** Names the log in messages. */
+  readonly source: string;
+};
+
+/**
+ * Plays one session of a log: reads its rows in order, advances the replay clock to each row's
+ * time, and turns the row into the store operation that produced it (event-translation.ts). It
+ * writes no output of its own: everything it shows goes through the sink, and readers see the
+ * store and the settings, as a live run's readers do.
+ */
+export class ReplayDriver {
+  readonly #clock: ReplayClock;
+  readonly #sink: EventSink;
+  readonly #source: string;
+  #store: HeartbeatStore | undefined;
+  #settings: StartSettings = parseStartSettings(undefined);
+  #startedAt = Number.NaN;
+  #endedAt = Number.NaN;
+  #lastTime = Number.NEGATIVE_INFINITY;
+  #lossPercent: number | undefined;
+  #lossChanged = false;
+  #finished = false;
+  #stopped = false;
+  readonly #context: TranslationContext;
+
+  constructor(options: ReplayDriverOptions) {
+    this.#clock = options.clock;
+    this.#sink = options.sink;
+    this.#source = options.source;
+    // The translations see the replay through this: they call the store and tell what happened.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias, unicorn/no-this-assignment
+    const driver = this;
+    this.#context = {
+      get store() {
+        return driver.store;
+      },
+      show(row) {
+        driver.#show(row);
+      },
+      start(row) {
+        driver.#start(row);
+      },
+      setLoss(row) {
+        const percent = numberWithUnit(
+          row.detail?.split(';')[0]?.slice('loss='.length),
+          '%',
+        );
+        if (percent !== undefined) {
+          driver.#lossPercent = percent;
+          driver.#lossChanged = true;
+        }
+
+        driver.#show(row);
+      },
+      finish(row) {
+        driver.#finish(row.time);
+      },
+      awaitingReply: undefined,
+      evaluatedAt: Number.NEGATIVE_INFINITY,
+    };
+  }
+
+  /** The replayed store: made with the run's settings at its `start` row (the defaults without one). */
+  get store(): HeartbeatStore {
+    this.#store ??= new HeartbeatStore({
+      clock: () => this.#clock.now(),
+      maxClients: this.#settings.maxClients,
+      deadAfterMs: this.#settings.deadAfterMs,
+      sink: this.#sink,
+    });
+    return this.#store;
+  }
+
+  get settings(): StartSettings {
+    return this.#settings;
+  }
+
+  /** The recorded time of the session's first row; NaN before it. */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
+  /** The recorded time the run shut down (its summary), or of the last row if it never did. */
+  get endedAt(): number {
+    return Number.isNaN(this.#endedAt) ? this.#lastTime : this.#endedAt;
+  }
+
+  /** Whether the log shows the run shutting down (its summary or `stop`). */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  get lossPercent(): number {
+    return this.#lossPercent ?? this.#settings.lossPercent;
+  }
+
+  get lossChanged(): boolean {
+    return this.#lossChanged;
+  }
+
+  /** The clients as the store holds them now. */
+  clients(): Iterable<ClientRecord> {
+    return this.store.clients();
+  }
+
+  /**
+   * Plays the rows, each at its recorded time on the clock, then ends: a log that stops without
+   * the run's summary (a killed run) gets the replay's summary at its last row.
+   */
+  async play(rows: AsyncIterable<LogRow>): Promise<void> {
+    for await (const row of rows) {
+      if (this.#stopped) {
+        break;
+      }
+
+      const wait = this.#clock.advanceTo(row.time);
+      if (wait !== undefined) {
+        await wait;
+      }
+
+      this.apply(row);
+    }
+
+    if (!this.#finished && this.#lastTime > Number.NEGATIVE_INFINITY) {
+      this.#finish(this.#lastTime);
+    }
+  }
+
+  /** Ends `play` before its next row (Ctrl+C). */
+  stop(): void {
+    this.#stopped = true;
+    this.#clock.stop();
+  }
+
+  /** Plays one row now, whatever the clock says. */
+  apply(recorded: LogRow): void {
+    if (Number.isNaN(this.#startedAt)) {
+      this.#startedAt = recorded.time;
+    }
+
+    // Recorded time never runs back, whatever an edited log says.
+    const row =
+      recorded.time < this.#lastTime
+        ? {...recorded, time: this.#lastTime}
+        : recorded;
+    this.#lastTime = row.time;
+    if (this.#finished && row.event !== 'stop') {
+      return;
+    }
+
+    const context = this.#context;
+    if (row.event !== 'replied' && row.event !== 'dropped') {
+      context.awaitingReply = undefined;
+    }
+
+    const translate = eventTranslations[row.event];
+    if (translate === undefined) {
+      throw new ReplayInputError(
+        `${this.#source} line ${row.line}: ${JSON.stringify(row.event)} is not an event of the log`,
+      );
+    }
+
+    try {
+      translate(row, context);
+    } catch (error) {
+      if (error instanceof ReplayInputError) {
+        throw new ReplayInputError(
+          `${this.#source} line ${row.line}: ${error.message}`,
+        );
+      }
+
+      throw error;
+    }
+  }
+
+  #start(row: LogRow): void {
+    if (this.#store === undefined) {
+      this.#settings = parseStartSettings(row.detail);
+    }
+
+    this.#show(row);
+  }
+
+  /** The run shut down at `time`: one summary event per client, from the replayed store. */
+  #finish(time: number): void {
+    if (this.#finished) {
+      return;
+    }
+
+    this.#finished = true;
+    this.#endedAt = time;
+    for (const event of summaryEvents(this.store.clients(), time)) {
+      this.#sink(event);
+    }
+  }
+
+  #show(row: LogRow): void {
+    this.#sink({
+      time: row.time,
+      // Names the table knows and this version's types may not (`reset`, `hook-error`) show as recorded.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
+      event: row.event as EventName,
+      client: row.client,
+      seq: row.seq,
+      delayMs: row.delayMs,
+      detail: row.detail,
+      state: undefined,
+    });
+  }
+}
