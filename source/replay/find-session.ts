@@ -1,5 +1,5 @@
 import {rowProblem} from './event-translation.js';
-import {readLogRows} from './log-reader.js';
+import {readLogBatches} from './log-reader.js';
 import {ReplayInputError} from './replay-input-error.js';
 
 /** Session ids named in a message about a session the log does not hold. */
@@ -24,25 +24,27 @@ export async function findSession(
   let found = false;
   const seen = new Set<string>();
   let latest: string[] = [];
-  for await (const row of readLogRows(path, rowProblem)) {
-    const {session} = row;
-    if (session === wanted) {
-      found = true;
-    }
-
-    if (row.event === 'start') {
-      lastStarted = session;
-    }
-
-    if (session !== lastRow && !seen.has(session)) {
-      if (seen.size < countedSessions) {
-        seen.add(session);
+  for await (const rows of readLogBatches(path, rowProblem)) {
+    for (const row of rows) {
+      const {session} = row;
+      if (session === wanted) {
+        found = true;
       }
 
-      latest = [...latest.slice(1 - namedSessions), session];
-    }
+      if (row.event === 'start') {
+        lastStarted = session;
+      }
 
-    lastRow = session;
+      if (session !== lastRow && !seen.has(session)) {
+        if (seen.size < countedSessions) {
+          seen.add(session);
+        }
+
+        latest = [...latest.slice(1 - namedSessions), session];
+      }
+
+      lastRow = session;
+    }
   }
 
   const chosen = wanted ?? lastStarted ?? lastRow;

@@ -217,24 +217,94 @@ function csvReason(error: unknown): string {
   return message.split('\n')[0]!.replace(/:? ?at line \d+.*$/v, '');
 }
 
+function checkHeader(
+  record: readonly string[],
+  fail: (message: string) => never,
+): void {
+  if (!eventColumns.every((name, index) => record[index] === name)) {
+    fail(
+      `not a log written by --log: the header is not ${eventColumns.join(',')}`,
+    );
+  }
+}
+
+type ParsedRecord = {
+  readonly record: string[];
+  readonly info: {readonly lines: number};
+};
+
+/** Settles when the parser has more to read, has ended, or has failed. */
+async function readable(parser: ReturnType<typeof parse>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      parser.off('readable', done);
+      parser.off('end', done);
+      parser.off('close', done);
+      resolve();
+    };
+
+    parser.on('readable', done);
+    parser.on('end', done);
+    parser.on('close', done);
+  });
+}
+
+function nextRecord(parser: ReturnType<typeof parse>): ParsedRecord | null {
+  // With `info: true`, csv-parse emits each record with its info.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
+  return parser.read() as ParsedRecord | null;
+}
+
+/** What the parser has ready, as one array: a row costs no promise of its own. */
+async function* recordBatches(
+  parser: ReturnType<typeof parse>,
+): AsyncGenerator<ParsedRecord[], void, undefined> {
+  // The error is read from `errored` below; this listener only keeps it from being thrown.
+  parser.on('error', () => undefined);
+  for (;;) {
+    const batch: ParsedRecord[] = [];
+    for (
+      let item = nextRecord(parser);
+      item !== null;
+      item = nextRecord(parser)
+    ) {
+      batch.push(item);
+    }
+
+    if (parser.errored !== null) {
+      throw parser.errored;
+    }
+
+    if (batch.length > 0) {
+      yield batch;
+    } else if (parser.readableEnded || parser.destroyed) {
+      return;
+    } else {
+      await readable(parser);
+    }
+  }
+}
+
 /**
- * Streams the rows of a CSV log written by `--log`, checked one by one, in file order: memory
- * stays the same whatever the file's size. The header must start with the log's seven columns;
- * rows may have more columns than it (a newer run that appended to an older log) or fewer than
- * the newest (an older run), never fewer than seven. `check` says what else makes a row wrong.
+ * Streams the rows of a CSV log written by `--log`, checked one by one, in file order and in
+ * batches of what was read at once: memory stays the same whatever the file's size. The header
+ * must start with the log's seven columns; rows may have more columns than it (a newer run that
+ * appended to an older log) or fewer than the newest (an older run), never fewer than seven.
+ * `check` says what else makes a row wrong.
  *
  * @throws {ReplayInputError} with one line naming the file, the line and what is wrong.
  */
-export async function* readLogRows(
+export async function* readLogBatches(
   path: string,
   check: RowCheck,
-): AsyncGenerator<LogRow, void, undefined> {
+): AsyncGenerator<LogRow[], void, undefined> {
   const input = await openLog(path);
   const parser = parse({
     relax_column_count: true,
     skip_empty_lines: true,
     bom: true,
     max_record_size: maxRecordBytes,
+    // Each record comes with the line it ends on, for messages.
     info: true,
   });
   input.on('error', (error) => {
@@ -247,30 +317,26 @@ export async function* readLogRows(
   input.pipe(parser);
   let header = true;
   try {
-    for await (const {record, info} of parser as AsyncIterable<{
-      record: string[];
-      info: {lines: number};
-    }>) {
-      const {lines: line} = info;
-      const fail = (message: string): never => {
-        throw new ReplayInputError(`${path} line ${line}: ${message}`);
-      };
+    for await (const records of recordBatches(parser)) {
+      const rows: LogRow[] = [];
+      for (const {record, info} of records) {
+        const line = info.lines;
+        const fail = (message: string): never => {
+          throw new ReplayInputError(`${path} line ${line}: ${message}`);
+        };
 
-      if (header) {
-        header = false;
-        const matches = eventColumns.every(
-          (name, index) => record[index] === name,
-        );
-        if (!matches) {
-          fail(
-            `not a log written by --log: the header is not ${eventColumns.join(',')}`,
-          );
+        if (header) {
+          header = false;
+          checkHeader(record, fail);
+          continue;
         }
 
-        continue;
+        rows.push(toRow(record, line, check, fail));
       }
 
-      yield toRow(record, line, check, fail);
+      if (rows.length > 0) {
+        yield rows;
+      }
     }
   } catch (error) {
     if (error instanceof ReplayInputError) {
@@ -286,6 +352,7 @@ export async function* readLogRows(
     );
   } finally {
     input.destroy();
+    parser.destroy();
   }
 
   if (header) {

@@ -9,7 +9,7 @@ import {formatSummary} from '../output/summary.js';
 import type {EventSink} from '../store/types.js';
 import {rowProblem} from './event-translation.js';
 import {findSession} from './find-session.js';
-import {readLogRows, type LogRow} from './log-reader.js';
+import {readLogBatches, type LogRow} from './log-reader.js';
 import {createReplayClock} from './replay-clock.js';
 import {ReplayDriver} from './replay-driver.js';
 import {ReplayInputError} from './replay-input-error.js';
@@ -42,6 +42,16 @@ export type ReplayOptions = {
   readonly quiet: boolean;
 };
 
+const knownFlags: ReadonlySet<string> = new Set([
+  'session',
+  'speed',
+  'output',
+  'quiet',
+  'q',
+  'help',
+  'version',
+]);
+
 /** Most real-time speed-up accepted; more is as good as `--speed 0`. */
 const maxSpeed = 1_000_000;
 
@@ -57,7 +67,8 @@ export function parseReplayArguments(argv: readonly string[]): ReplayOptions {
   const cli = meow(help, {
     importMeta: import.meta,
     argv,
-    allowUnknownFlags: false,
+    // Unknown flags are told here, in one line like every other mistake.
+    allowUnknownFlags: true,
     flags: {
       session: {type: 'string'},
       speed: {type: 'string'},
@@ -65,6 +76,15 @@ export function parseReplayArguments(argv: readonly string[]): ReplayOptions {
       quiet: {type: 'boolean', shortFlag: 'q'},
     },
   });
+  const unknown = Object.keys(cli.flags).find((name) => !knownFlags.has(name));
+  if (unknown !== undefined) {
+    const flag =
+      unknown.length === 1
+        ? `-${unknown}`
+        : `--${unknown.replaceAll(/[A-Z]/gv, (letter) => `-${letter.toLowerCase()}`)}`;
+    throw new ReplayInputError(`unknown flag ${flag} (see --help)`);
+  }
+
   const [file, extra] = cli.input;
   if (file === undefined) {
     throw new ReplayInputError(
@@ -109,21 +129,19 @@ export function parseReplayArguments(argv: readonly string[]): ReplayOptions {
   return {file, session, speed, output, quiet: cli.flags.quiet ?? false};
 }
 
-/** The session's rows, in file order; every so often it waits for the output to catch up. */
+/** The session's rows, in file order; between batches it waits for the output to catch up. */
 async function* sessionRows(
   file: string,
   session: string,
   writer: LineWriter,
-): AsyncGenerator<LogRow, void, undefined> {
-  let played = 0;
-  for await (const row of readLogRows(file, rowProblem)) {
-    if (row.session !== session) {
-      continue;
-    }
-
-    yield row;
-    played++;
-    if (played % rowsPerFlush === 0) {
+): AsyncGenerator<LogRow[], void, undefined> {
+  let sinceFlush = 0;
+  for await (const rows of readLogBatches(file, rowProblem)) {
+    const ours = rows.filter((row) => row.session === session);
+    yield ours;
+    sinceFlush += ours.length;
+    if (sinceFlush >= rowsPerFlush) {
+      sinceFlush = 0;
       await writer.flush();
     }
   }

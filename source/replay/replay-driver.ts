@@ -125,21 +125,30 @@ export class ReplayDriver {
   }
 
   /**
-   * Plays the rows, each at its recorded time on the clock, then ends: a log that stops without
+   * Plays the rows (in batches, as the reader gives them), each at its recorded time on the
+   * clock, then ends: a log that stops without
    * the run's summary (a killed run) gets the replay's summary at its last row.
    */
-  async play(rows: AsyncIterable<LogRow>): Promise<void> {
-    for await (const row of rows) {
+  async play(
+    batches: AsyncIterable<readonly LogRow[]> | Iterable<readonly LogRow[]>,
+  ): Promise<void> {
+    for await (const rows of batches) {
+      for (const row of rows) {
+        if (this.#stopped) {
+          break;
+        }
+
+        const wait = this.#clock.advanceTo(row.time);
+        if (wait !== undefined) {
+          await wait;
+        }
+
+        this.apply(row);
+      }
+
       if (this.#stopped) {
         break;
       }
-
-      const wait = this.#clock.advanceTo(row.time);
-      if (wait !== undefined) {
-        await wait;
-      }
-
-      this.apply(row);
     }
 
     if (!this.#finished && this.#lastTime > Number.NEGATIVE_INFINITY) {
