@@ -64,6 +64,25 @@ export type ClientAddress = {
  * `--client-key host` the address alone (`192.0.2.7`, `2001:db8::1`, `[2001:db8::1]`).
  */
 export function parseClientKey(key: string): ClientAddress | undefined {
+  const known = parsedKeys.get(key);
+  if (known !== undefined) {
+    return known ?? undefined;
+  }
+
+  const parsed = readClientKey(key);
+  if (parsedKeys.size >= maxParsedKeys) {
+    parsedKeys.clear();
+  }
+
+  parsedKeys.set(key, parsed ?? null);
+  return parsed;
+}
+
+/** Keys read before: a client's key comes back on every row, and reading an address is slow. */
+const parsedKeys = new Map<string, ClientAddress | null>();
+const maxParsedKeys = 10_000;
+
+function readClientKey(key: string): ClientAddress | undefined {
   let address = key;
   let portText: string | undefined;
   if (key.startsWith('[')) {

@@ -228,10 +228,7 @@ function checkHeader(
   }
 }
 
-type ParsedRecord = {
-  readonly record: string[];
-  readonly info: {readonly lines: number};
-};
+type ParsedRecord = {readonly record: string[]; readonly line: number};
 
 /** Settles when the parser has more to read, has ended, or has failed. */
 async function readable(parser: ReturnType<typeof parse>): Promise<void> {
@@ -249,27 +246,30 @@ async function readable(parser: ReturnType<typeof parse>): Promise<void> {
   });
 }
 
-function nextRecord(parser: ReturnType<typeof parse>): ParsedRecord | null {
-  // With `info: true`, csv-parse emits each record with its info.
+function nextRecord(parser: ReturnType<typeof parse>): string[] | null {
+  // csv-parse emits each record as an array of strings.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
-  return parser.read() as ParsedRecord | null;
+  return parser.read() as string[] | null;
 }
 
 /** What the parser has ready, as one array: a row costs no promise of its own. */
 async function* recordBatches(
   parser: ReturnType<typeof parse>,
+  recordLines: number[],
 ): AsyncGenerator<ParsedRecord[], void, undefined> {
   // The error is read from `errored` below; this listener only keeps it from being thrown.
   parser.on('error', () => undefined);
   for (;;) {
     const batch: ParsedRecord[] = [];
     for (
-      let item = nextRecord(parser);
-      item !== null;
-      item = nextRecord(parser)
+      let record = nextRecord(parser);
+      record !== null;
+      record = nextRecord(parser)
     ) {
-      batch.push(item);
+      batch.push({record, line: recordLines[batch.length]!});
     }
+
+    recordLines.splice(0, batch.length);
 
     if (parser.errored !== null) {
       throw parser.errored;
@@ -299,13 +299,18 @@ export async function* readLogBatches(
   check: RowCheck,
 ): AsyncGenerator<LogRow[], void, undefined> {
   const input = await openLog(path);
+  const recordLines: number[] = [];
   const parser = parse({
     relax_column_count: true,
     skip_empty_lines: true,
     bom: true,
     max_record_size: maxRecordBytes,
-    // Each record comes with the line it ends on, for messages.
-    info: true,
+    // The line each record ends on, in the order the records are read, for messages. (Its
+    // `info` option gives the same in an object per record, which costs a seventh of the time.)
+    on_record(record: string[], context: {readonly lines: number}) {
+      recordLines.push(context.lines);
+      return record;
+    },
   });
   input.on('error', (error) => {
     parser.destroy(
@@ -317,10 +322,9 @@ export async function* readLogBatches(
   input.pipe(parser);
   let header = true;
   try {
-    for await (const records of recordBatches(parser)) {
+    for await (const records of recordBatches(parser, recordLines)) {
       const rows: LogRow[] = [];
-      for (const {record, info} of records) {
-        const line = info.lines;
+      for (const {record, line} of records) {
         const fail = (message: string): never => {
           throw new ReplayInputError(`${path} line ${line}: ${message}`);
         };
