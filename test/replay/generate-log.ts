@@ -13,7 +13,7 @@ export type GeneratedLog = {
 
 /**
  * Writes a log of `rows` rows (header left out of the count) as a long run would: a start, then
- * heartbeats of `clients` clients in turn, every fourth one dropped, one every millisecond, and
+ * heartbeats of `clients` clients in turn, every third one dropped, one every millisecond, and
  * a stop. Written in batches, so the generator's own memory stays small.
  */
 export async function generateLog(
@@ -71,11 +71,11 @@ export async function generateLog(
     const time = startedAt + 1 + index;
     row(
       time,
-      index % 4 === 3 ? 'dropped' : 'replied',
+      index % 3 === 2 ? 'dropped' : 'replied',
       client,
       seq,
       0.25 + (index % 7) / 8,
-      index % 4 === 3 ? '' : 'lost_in_between=0',
+      index % 3 === 2 ? '' : 'lost_in_between=0',
     );
     if (batch.length >= 5000) {
       await flush();
