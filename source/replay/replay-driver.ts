@@ -41,6 +41,7 @@ export class ReplayDriver {
   #lossPercent: number | undefined;
   #lossChanged = false;
   #finished = false;
+  #shutDown = false;
   #stopped = false;
   readonly #context: TranslationContext;
 
@@ -74,6 +75,7 @@ export class ReplayDriver {
         driver.#show(row);
       },
       finish(row) {
+        driver.#shutDown = true;
         driver.#finish(row.time);
       },
       awaitingReply: undefined,
@@ -108,7 +110,7 @@ export class ReplayDriver {
 
   /** Whether the log shows the run shutting down (its summary or `stop`). */
   get finished(): boolean {
-    return this.#finished;
+    return this.#shutDown;
   }
 
   get lossPercent(): number {
