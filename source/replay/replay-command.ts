@@ -201,9 +201,11 @@ export async function replay(options: ReplayOptions): Promise<void> {
 
   const {settings} = driver;
   const recorded = `recorded ${formatIsoTime(driver.startedAt)} to ${formatIsoTime(driver.endedAt)}`;
-  const ending = driver.finished
-    ? ''
-    : ' (the log ends before the run shut down)';
+  const ending = driver.stopped
+    ? ' (stopped before the end of the log)'
+    : driver.finished
+      ? ''
+      : ' (the log ends before the run shut down)';
   await writeOut(
     `replay of session ${session} from ${options.file}, ${recorded}${ending}\n${formatSummary(
       {

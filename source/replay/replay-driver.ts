@@ -143,6 +143,10 @@ export class ReplayDriver {
         const wait = this.#clock.advanceTo(row.time);
         if (wait !== undefined) {
           await wait;
+          // Stopped while waiting: the row's time was never reached.
+          if (this.#stopped) {
+            break;
+          }
         }
 
         this.apply(row);
@@ -156,6 +160,11 @@ export class ReplayDriver {
     if (!this.#finished && this.#lastTime > Number.NEGATIVE_INFINITY) {
       this.#finish(this.#lastTime);
     }
+  }
+
+  /** Whether `stop` ended the replay before the end of the log. */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   /** Ends `play` before its next row (Ctrl+C). */
