@@ -136,18 +136,6 @@ function portOf(client: ClientAddress): number {
   return client.port ?? 0;
 }
 
-const malformedReasons: readonly MalformedReason[] = [
-  'too long',
-  'not UTF-8',
-  'control character',
-  'bad sequence number',
-  'bad timestamp',
-];
-
-function isMalformedReason(reason: string): reason is MalformedReason {
-  return (malformedReasons as readonly string[]).includes(reason);
-}
-
 /** The suffix of a malformed row whose error reply its rate limit held back. */
 const unansweredSuffix = ';unanswered';
 
@@ -159,12 +147,13 @@ function malformed(row: LogRow, context: TranslationContext): void {
     reason = reason.slice(0, -unansweredSuffix.length);
   }
 
-  // A reason this version does not know is still a malformed datagram: counted the same.
-  const known = isMalformedReason(reason) ? reason : 'bad timestamp';
+  // The store keeps the reason only to show it: one this version does not name shows as recorded.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
+  const recorded = reason as MalformedReason;
   context.store.recordMalformed(
     client.address,
     portOf(client),
-    known,
+    recorded,
     row.time,
   );
   // Held back by the rate limit: no reply row follows. (The store counts `unanswered` once it can.)
