@@ -8,7 +8,7 @@ import {formatIsoTime} from '../output/format-time.js';
 import {formatSummary} from '../output/summary.js';
 import type {EventSink} from '../store/types.js';
 import {rowProblem} from './event-translation.js';
-import {findSession} from './find-session.js';
+import {findSession, SessionTracker} from './find-session.js';
 import {readLogBatches, type LogRow} from './log-reader.js';
 import {createReplayClock} from './replay-clock.js';
 import {ReplayDriver} from './replay-driver.js';
@@ -134,9 +134,16 @@ async function* sessionRows(
   file: string,
   session: string,
   writer: LineWriter,
+  tracker: SessionTracker | undefined,
 ): AsyncGenerator<LogRow[], void, undefined> {
   let sinceFlush = 0;
   for await (const rows of readLogBatches(file, rowProblem)) {
+    if (tracker !== undefined) {
+      for (const row of rows) {
+        tracker.see(row);
+      }
+    }
+
     const ours = rows.filter((row) => row.session === session);
     yield ours;
     sinceFlush += ours.length;
@@ -170,7 +177,15 @@ async function writeOut(text: string): Promise<void> {
 
 /** Plays the session and prints its events, then the summary (text) or summary events (json). */
 export async function replay(options: ReplayOptions): Promise<void> {
-  const session = await findSession(options.file, options.session);
+  // Without --session the log is read once to find its last session and check every row, then
+  // again to play. With it, once: rows are checked as they are played, and a session the file
+  // does not hold is told at the end, nothing having been played.
+  const tracker =
+    options.session === undefined
+      ? undefined
+      : new SessionTracker(options.file, options.session);
+  const session =
+    options.session ?? (await findSession(options.file, undefined));
   const writer = createLineWriter(process.stdout, {
     skippedLine: skippedLineFor(options.output, session),
   });
@@ -193,8 +208,12 @@ export async function replay(options: ReplayOptions): Promise<void> {
     process.on(signal, stop);
   }
 
-  await driver.play(sessionRows(options.file, session, writer));
+  await driver.play(sessionRows(options.file, session, writer, tracker));
   await writer.flush();
+  if (!driver.stopped) {
+    tracker?.chosen();
+  }
+
   if (options.output === 'json') {
     return;
   }
