@@ -36,6 +36,7 @@ const serverHelp = `
     --seed            seed for the loss simulation, 0-4294967295 (default: random)
     --quiet, -q       headless output keeps only state changes and the summary
     --demo [N]        also run N simulated clients on loopback (default 5)
+    --client-key      tell clients apart by address (and port) or host (address alone) (default address)
     --help            show this help
     --version         show the version
 
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       seed: {type: 'string'},
       quiet: {type: 'boolean', shortFlag: 'q'},
       demo: {type: 'string'},
+      clientKey: {type: 'string'},
     },
   });
   if (cli.input.length > 0) {

@@ -30,13 +30,25 @@ function ctime(nowMs: number): string {
   return `${weekday!} ${month!} ${String(Number(day)).padStart(2, ' ')} ${time!} ${year!}`;
 }
 
-/** Datagrams a broken client sends: an impossible date, a negative number, bytes that are not text. */
+/**
+ * Datagrams a broken seed-format client sends, which the server cannot read and answers with an
+ * error: an impossible date, a negative number, a fraction, more than 1024 bytes. Without a label: after one, the server
+ * reads anything as free text.
+ */
 export const malformedSamples: ReadonlyArray<string | Uint8Array> = [
-  'Heartbeat 7 2026-13-45 25:61:00',
-  'Heartbeat -1 now',
-  Uint8Array.from([0x48, 0x42, 0x00, 0xff, 0xfe]),
-  'Ping 1.5 soon',
+  '7\t2026-13-45 25:61:00',
+  '-1 now',
+  '1.5 soon',
+  `8\t${'9'.repeat(1100)}`,
 ];
+
+/** `HH:MM:SS` of the local time, as `strftime('%H:%M:%S')` writes it. */
+function timeOfDay(nowMs: number): string {
+  const date = new Date(Math.floor(nowMs));
+  return [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((part) => String(part).padStart(2, '0'))
+    .join(':');
+}
 
 const steady: DemoBehaviour = {
   name: 'steady 1 Hz, seed format',
@@ -133,6 +145,41 @@ const ctimeClient: DemoBehaviour = {
   create: () => (tick, nowMs) => `Ping ${tick + 1} ${ctime(nowMs)}`,
 };
 
+/** A Java pinger that sends free text after its label: echoed, upper-cased. */
+const freeText: DemoBehaviour = {
+  name: 'Java pinger, free text after its label, every 2 s',
+  intervalMs: 2000,
+  create: () => () => 'Ping Java Udp Client',
+};
+
+/** `System.currentTimeMillis()` alone after the label: a time, not a sequence number. */
+const millisecondsAlone: DemoBehaviour = {
+  name: 'Java pinger, a lone millisecond time, every 1.2 s',
+  intervalMs: 1200,
+  create: () => (_tick, nowMs) => `PING ${Math.floor(nowMs)}`,
+};
+
+/** A binary pinger: magic, sequence number and send time in a struct, echoed byte for byte. */
+const binary: DemoBehaviour = {
+  name: 'binary pinger, a struct echoed byte for byte, every 1 s',
+  intervalMs: 1000,
+  create: () => (tick, nowMs) => {
+    const struct = new Uint8Array(16);
+    const view = new DataView(struct.buffer);
+    view.setUint32(0, 0xfe_ed_be_ef);
+    view.setUint32(4, tick + 1);
+    view.setFloat64(8, nowMs);
+    return struct;
+  },
+};
+
+/** A sequence number and `strftime('%H:%M:%S')`. */
+const timeOfDayClient: DemoBehaviour = {
+  name: 'time of day timestamps every 1 s',
+  intervalMs: 1000,
+  create: () => (tick, nowMs) => `${tick + 1} ${timeOfDay(nowMs)}`,
+};
+
 /** In the order the fleet starts them: the first five show every state and column. */
 export const demoBehaviours: readonly DemoBehaviour[] = [
   steady,
@@ -143,6 +190,10 @@ export const demoBehaviours: readonly DemoBehaviour[] = [
   javascript,
   keepAlive,
   ctimeClient,
+  freeText,
+  millisecondsAlone,
+  binary,
+  timeOfDayClient,
 ];
 
 /** Later rounds run the same kinds at other rates, so a big fleet is not in lockstep. */

@@ -1,4 +1,4 @@
-/** The request formats the bundled client can send (PROTOCOL.md, "Formats seen in real clients"). */
+/** The request formats the bundled client can send (docs/protocol.md, "Formats seen in real clients"). */
 export type PayloadFormat = 'seed' | 'ping' | 'heartbeat';
 
 export const payloadFormats: readonly PayloadFormat[] = [

@@ -2,6 +2,7 @@ import {isIP} from 'node:net';
 import {replyModes, type ReplyMode} from '../protocol/types.js';
 import {defaultPort} from '../server/bind-socket.js';
 import {parseAllowList, type AllowList} from '../server/allow-list.js';
+import {clientKeyModes, type ClientKeyMode} from '../store/client-key.js';
 import {FlagError} from './flag-error.js';
 import {parseChoiceFlag, parseNumberFlag} from './parse-number-flag.js';
 
@@ -23,6 +24,7 @@ export type RawServerFlags = {
   readonly seed?: string;
   readonly quiet?: boolean;
   readonly demo?: string;
+  readonly clientKey?: string;
 };
 
 export type ServerOptions = {
@@ -44,6 +46,8 @@ export type ServerOptions = {
   readonly quiet: boolean;
   /** How many demo clients to start; 0 for none. */
   readonly demoClients: number;
+  /** `--client-key`: tell clients apart by address and port, or by address alone. */
+  readonly clientKey: ClientKeyMode;
 };
 
 export type Terminal = {
@@ -179,5 +183,9 @@ export function parseServerFlags(
               max: 1000,
               integer: true,
             }),
+    clientKey:
+      flags.clientKey === undefined
+        ? 'address'
+        : parseChoiceFlag('client-key', flags.clientKey, clientKeyModes),
   };
 }

@@ -47,8 +47,9 @@ function detailMs(name: string, ms: number | undefined): string | undefined {
 /**
  * The detail of a client's summary event: the counts first, as
  * `received=…;replied=…;dropped=…;lost=…` (readers parse that prefix), then
- * `loss=…%;state=…`, delay min/avg/max and jitter, the interval's mean and spread,
- * duplicates, reordered, restarts, malformed and the last heartbeat. Figures a client does not
+ * `loss=…%;state=…`, the clock offset of a client in another time zone, delay min/avg/max and
+ * jitter, the interval's mean and spread, duplicates, reordered, restarts, malformed, unanswered
+ * (replied + dropped + unanswered = received) and the last heartbeat. Figures a client does not
  * have yet (no timestamp, a single heartbeat) are left out. The CSV log has no state column, so
  * the state is here too.
  */
@@ -62,6 +63,9 @@ export function summaryDetail(client: ClientRecord): string {
       ? undefined
       : `loss=${formatPercent(client.lossPercent)}%`,
     `state=${client.state}`,
+    client.clockOffsetMs === undefined
+      ? undefined
+      : `clock_offset_ms=${client.clockOffsetMs}`,
     detailMs('delay_min_ms', client.delayMinMs),
     detailMs('delay_avg_ms', client.delayAvgMs),
     detailMs('delay_max_ms', client.delayMaxMs),
@@ -72,6 +76,7 @@ export function summaryDetail(client: ClientRecord): string {
     `reordered=${client.reordered}`,
     `restarts=${client.restarts}`,
     `malformed=${client.malformed}`,
+    `unanswered=${client.unanswered}`,
     client.lastHeartbeat === undefined
       ? undefined
       : `last_heartbeat=${formatIsoTime(client.lastHeartbeat)}`,
@@ -117,11 +122,30 @@ const tableColumns = [
   'last heard',
 ] as const;
 
+/**
+ * Columns shown only when some client has a figure for them, so that the usual table keeps its
+ * width: error replies held back (after `drop`) and a clock in another time zone (after the delay).
+ */
+const unansweredColumn = {key: 'unans', align: 'right'} as const;
+const clockColumn = {key: 'clock', align: 'right'} as const;
+
 /** What the table's short headings mean, printed under it. */
 export const summaryLegend = [
   'delay, jitter and interval (mean+-spread) in ms; last heard: time of the latest heartbeat',
   'dup/reo/rst/mal: duplicates, reordered, restarts, malformed',
 ].join('\n');
+
+const unansweredLegend =
+  'unans: error replies held back by their rate limit (recv = repl + drop + unans)';
+const clockLegend =
+  "clock: how far a client's clock runs ahead of the server's (its time zone); delays are net of it";
+
+/** A clock offset as a time zone is written: `-5:30`, `+9:45`. */
+export function formatClockOffset(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const sign = offsetMs < 0 ? '-' : '+';
+  return `${sign}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
 
 /**
  * A figure in milliseconds in few characters, so that three fit one cell: `0.35`, `12`, `1020`,
@@ -189,6 +213,7 @@ function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
     recv: client.received,
     repl: client.replied,
     drop: client.dropped,
+    unans: client.unanswered,
     lost: client.lost,
     'loss%':
       client.lossPercent === undefined ? '-' : client.lossPercent.toFixed(1),
@@ -197,13 +222,35 @@ function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
     interval: intervalCell(client),
     'dup/reo/rst/mal': `${client.duplicates}/${client.reordered}/${client.restarts}/${client.malformed}`,
     'last heard': lastHeartbeatCell(client.lastHeartbeat, endedAt),
+    clock:
+      client.clockOffsetMs === undefined
+        ? '-'
+        : formatClockOffset(client.clockOffsetMs),
   };
 }
 
-function renderTable(rows: SummaryRow[]): string {
+type Column =
+  (typeof tableColumns)[number] | typeof unansweredColumn | typeof clockColumn;
+
+function renderTable(
+  rows: SummaryRow[],
+  withUnanswered: boolean,
+  withClock: boolean,
+): string {
+  const columns: Column[] = [];
+  for (const column of tableColumns) {
+    columns.push(column);
+    const key = typeof column === 'string' ? column : column.key;
+    if (key === 'drop' && withUnanswered) {
+      columns.push(unansweredColumn);
+    } else if (key === 'delay min/avg/max' && withClock) {
+      columns.push(clockColumn);
+    }
+  }
+
   // Wide enough that no row wraps; Ink does not pad lines to this width.
   return renderToString(
-    createElement(Table<SummaryRow>, {data: rows, columns: [...tableColumns]}),
+    createElement(Table<SummaryRow>, {data: rows, columns}),
     {
       columns: 1000,
     },
@@ -221,6 +268,7 @@ function formatTotals(totals: ServerTotals): string {
     `received ${totals.received}`,
     `replied ${totals.replied}`,
     `dropped ${totals.dropped}`,
+    `unanswered ${totals.unanswered}`,
     `malformed ${totals.malformed}`,
     `refused ${totals.refused}`,
     `evicted ${totals.evicted}`,
@@ -254,9 +302,23 @@ export function formatSummary(input: SummaryInput): string {
   const shown = clients.slice(0, maxRows);
   lines.push('');
   if (shown.length > 0) {
+    const withUnanswered = shown.some((client) => client.unanswered > 0);
+    const withClock = shown.some(
+      (client) => client.clockOffsetMs !== undefined,
+    );
     lines.push(
-      renderTable(shown.map((client) => tableRow(client, input.endedAt))),
-      summaryLegend,
+      renderTable(
+        shown.map((client) => tableRow(client, input.endedAt)),
+        withUnanswered,
+        withClock,
+      ),
+      [
+        summaryLegend,
+        withUnanswered ? unansweredLegend : undefined,
+        withClock ? clockLegend : undefined,
+      ]
+        .filter((line) => line !== undefined)
+        .join('\n'),
     );
   }
 

@@ -1,6 +1,6 @@
 import {Buffer} from 'node:buffer';
 import type {Liveness} from '../store/types.js';
-import type {ReplyMode} from './types.js';
+import type {ParsedRequest, ReplyMode} from './types.js';
 
 /** No reply is longer than this: an echo, upper-cased or byte for byte. */
 export const maxEchoReplyBytes = 1024;
@@ -97,31 +97,51 @@ function count(value: number): string {
 }
 
 /**
- * The classic pinger server's answer: the text upper-cased, nothing trimmed; bytes that are not
- * text go back unchanged. Upper-casing can lengthen the bytes (`ɐ` → `Ɐ`, two bytes to three);
- * when that would pass the cap, the original bytes go back instead: a reply that changed nothing
- * beats a cut character. Callers answer payloads over the cap with an error; were one passed
- * anyway, only its first bytes would go back, so the cap holds whatever happens.
+ * The classic pinger server's answer, `message.upper()` on the received bytes: the text with its
+ * ASCII letters upper-cased and nothing trimmed (`Привет` comes back as it came, `ping 7` as
+ * `PING 7`), or, for a binary datagram, the bytes unchanged. The reply is never longer than the
+ * request. Callers answer payloads over the cap with an error; were one passed anyway, only its
+ * first bytes would go back, so the cap holds whatever happens.
  */
-// eslint-disable-next-line @typescript-eslint/no-restricted-types -- node:dgram hands out Buffers
-export function echoReply(payload: Buffer, isText: boolean): Buffer {
-  if (payload.length > maxEchoReplyBytes) {
-    return payload.subarray(0, maxEchoReplyBytes);
+export function echoReply(payload: Buffer, binary: boolean): Buffer {
+  const size = Math.min(payload.length, maxEchoReplyBytes);
+  const echo = size === payload.length ? payload : payload.subarray(0, size);
+  if (binary) {
+    return echo;
   }
 
-  if (!isText) {
-    return payload;
+  // Bytes 0x61–0x7A are ASCII letters wherever they stand: every byte of a multi-byte UTF-8
+  // character is 0x80 or more. The copy is made only once a letter needs changing.
+  let upper: Buffer | undefined;
+  for (let index = 0; index < size; index++) {
+    const byte = echo[index]!;
+    if (byte >= 0x61 && byte <= 0x7a) {
+      upper ??= Buffer.from(echo);
+      upper[index] = byte - 0x20;
+    }
   }
 
-  const upper = Buffer.from(payload.toString('utf8').toUpperCase(), 'utf8');
-  return upper.length > maxEchoReplyBytes ? payload : upper;
+  return upper ?? echo;
 }
 
 /** `ERROR <reason>`, cut at a character boundary to stay within the cap. */
 export function errorReply(reason: string): string {
-  const text = `ERROR ${reason}`;
+  return capBytes(`ERROR ${reason}`, maxErrorReplyBytes);
+}
+
+/** `{"error":"<reason>"}` for a client that reads every reply as JSON; within the error cap. */
+export function jsonErrorReply(reason: string): string {
+  const room = maxErrorReplyBytes - '{"error":""}'.length;
+  // The reasons are short ASCII phrases; cutting one that is not would stay valid JSON too.
+  const text = JSON.stringify(capBytes(reason, room));
+  return Buffer.byteLength(text) + 10 <= maxErrorReplyBytes
+    ? `{"error":${text}}`
+    : '{"error":"malformed"}';
+}
+
+function capBytes(text: string, maxBytes: number): string {
   // Every UTF-16 code unit takes at most three bytes of UTF-8.
-  if (text.length * 3 <= maxErrorReplyBytes) {
+  if (text.length * 3 <= maxBytes) {
     return text;
   }
 
@@ -129,7 +149,7 @@ export function errorReply(reason: string): string {
   let end = 0;
   for (const character of text) {
     bytes += Buffer.byteLength(character, 'utf8');
-    if (bytes > maxErrorReplyBytes) {
+    if (bytes > maxBytes) {
       break;
     }
 
@@ -139,14 +159,30 @@ export function errorReply(reason: string): string {
   return text.slice(0, end);
 }
 
-/** `auto` answers the original client's format with `seed`, a labelled pinger with `echo`. */
-export function resolveReplyMode(
-  mode: ReplyMode,
-  label: string | undefined,
-): 'seed' | 'echo' | 'json' {
-  if (mode === 'auto') {
-    return label === undefined ? 'seed' : 'echo';
+/**
+ * What answers a datagram under `--reply`: a seed line, an echo, a JSON object, or an error
+ * (`ERROR …`, or `{"error":…}` under `json`), which is rate-limited. `auto` answers the original
+ * client's format (no label) with `seed`, a labelled pinger with `echo`, a binary pinger with its
+ * own bytes, and text it cannot read, or anything over 1024 bytes, with an error.
+ */
+export type ReplyKind = 'seed' | 'echo' | 'json' | 'error';
+
+export function replyKind(mode: ReplyMode, request: ParsedRequest): ReplyKind {
+  if (request.kind === 'heartbeat') {
+    if (mode === 'auto') {
+      return request.label === undefined ? 'seed' : 'echo';
+    }
+
+    return mode;
   }
 
-  return mode;
+  if (request.reason === 'too long') {
+    return 'error';
+  }
+
+  if (mode === 'echo' || (mode === 'auto' && request.binary)) {
+    return 'echo';
+  }
+
+  return 'error';
 }

@@ -1,5 +1,5 @@
 import {isUtf8} from 'node:buffer';
-import {parseTimestamp} from './parse-timestamp.js';
+import {parseTimestamp, plausibleEpoch} from './parse-timestamp.js';
 import {
   maxRequestBytes,
   type Heartbeat,
@@ -14,7 +14,10 @@ import {
  * result, so junk that fails the byte checks allocates nothing at all.
  */
 
-const label = /^[A-Za-z][\w\-]{0,31}$/v;
+// A label starts with a letter of any script; the rest is letters, marks, digits, punctuation or
+// symbols: no format character (bidi overrides, zero-width) that could reorder a line on screen.
+const label = /^\p{L}[\p{L}\p{M}\p{N}\p{P}\p{S}]*$/v;
+const maxLabelLength = 32;
 // Words that Python's float() and JavaScript's Number() read as numbers: not labels.
 const numberWord = /^(?:inf|infinity|nan)$/iv;
 const blankRun = /[\t ]+/gv;
@@ -31,7 +34,7 @@ const bareHeartbeat: Heartbeat = Object.freeze({
 });
 
 const malformedText = new Map<MalformedReason, Malformed>();
-const malformedBytes = new Map<MalformedReason, Malformed>();
+const malformedBinary = new Map<MalformedReason, Malformed>();
 for (const reason of [
   'too long',
   'not UTF-8',
@@ -41,33 +44,38 @@ for (const reason of [
 ] as const) {
   malformedText.set(
     reason,
-    Object.freeze({kind: 'malformed', reason, isText: true}),
+    Object.freeze({kind: 'malformed', reason, binary: false}),
   );
-  malformedBytes.set(
+  malformedBinary.set(
     reason,
-    Object.freeze({kind: 'malformed', reason, isText: false}),
+    Object.freeze({kind: 'malformed', reason, binary: true}),
   );
 }
 
-function malformed(reason: MalformedReason, isText: boolean): Malformed {
-  return (isText ? malformedText : malformedBytes).get(reason)!;
+function malformed(reason: MalformedReason, binary: boolean): Malformed {
+  return (binary ? malformedBinary : malformedText).get(reason)!;
 }
 
 /**
- * Reads one heartbeat datagram as PROTOCOL.md defines it. Never throws.
+ * Reads one heartbeat datagram as docs/protocol.md defines it. Never throws.
+ * @param nowMs The server's clock: a lone epoch number near it is a time, and a time of day is
+ * read on the date that puts it nearest.
  *
  * Control characters are C0 (other than tab, CR and LF), DEL, and also C1 (U+0080–U+009F): no
- * client has a reason to send them, and some terminals act on them (U+009B starts an escape
- * sequence), so a label or an echoed text could otherwise carry one towards a screen.
+ * client has a reason to send them in text, and some terminals act on them (U+009B starts an
+ * escape sequence). A datagram holding one is binary, like one that is not UTF-8.
  */
-export function parseRequest(payload: Uint8Array): ParsedRequest {
+export function parseRequest(
+  payload: Uint8Array,
+  nowMs: number,
+): ParsedRequest {
   const size = payload.length;
   if (size > maxRequestBytes) {
-    return malformed('too long', isUtf8(payload));
+    return malformed('too long', false);
   }
 
   if (!isUtf8(payload)) {
-    return malformed('not UTF-8', false);
+    return malformed('not UTF-8', true);
   }
 
   if (hasControlCharacter(payload)) {
@@ -80,46 +88,78 @@ export function parseRequest(payload: Uint8Array): ParsedRequest {
     return bareHeartbeat;
   }
 
-  let end = tokenEnd(text, 0);
-  let start = 0;
-  let first: string | undefined;
-  if (isLabel(text, end)) {
-    first = text.slice(0, end);
-    start = blanksEnd(text, end);
-    if (start === length) {
-      return heartbeat(first, undefined, undefined);
-    }
-
-    end = tokenEnd(text, start);
+  const end = tokenEnd(text, 0);
+  if (isDigits(text, 0, end)) {
+    // The seed client's format (`7\t2026-11-24 …`), or a bare number. No timestamp starts with
+    // a token of digits alone other than a lone epoch number, which `readRest` reads.
+    return readRest(text, undefined, 0, nowMs);
   }
 
+  // A whole text that is a time is one, even when it starts with a word (`Mon Apr 14 …`).
+  const wholeMs = parseTimestamp(joinTokens(text, 0), nowMs);
+  if (wholeMs !== undefined) {
+    return heartbeat(undefined, undefined, wholeMs);
+  }
+
+  if (!isLabel(text, end)) {
+    // Neither a sequence number, nor a time, nor a label: `-3 …`, `3.5 …`.
+    return malformed('bad sequence number', false);
+  }
+
+  const first = text.slice(0, end);
+  const start = blanksEnd(text, end);
+  if (start === length) {
+    return heartbeat(first, undefined, undefined);
+  }
+
+  const rest = readRest(text, first, start, nowMs);
+  // After a label, anything that is not a sequence number and a time is free text.
+  return rest.kind === 'heartbeat'
+    ? rest
+    : heartbeat(first, undefined, undefined);
+}
+
+/**
+ * The text from `start` on as an optional sequence number followed by an optional timestamp.
+ * Strict: whatever else is malformed, for the caller to forgive after a label.
+ */
+function readRest(
+  text: string,
+  first: string | undefined,
+  start: number,
+  nowMs: number,
+): ParsedRequest {
+  const {length} = text;
+  const end = tokenEnd(text, start);
   const seq = readSeq(text, start, end);
   if (seq === undefined) {
     // Not a sequence number: the rest may still be a time alone (`Heartbeat 1764000000.5`).
-    const timestampMs = parseTimestamp(joinTokens(text, start));
-    if (timestampMs !== undefined) {
-      return heartbeat(first, undefined, timestampMs);
-    }
-
-    // A bare ctime() time starts with a word that looks like a label (`Mon Apr 14 …`).
-    if (first !== undefined) {
-      const wholeMs = parseTimestamp(joinTokens(text, 0));
-      if (wholeMs !== undefined) {
-        return heartbeat(undefined, undefined, wholeMs);
-      }
-    }
-
-    return malformed('bad sequence number', true);
+    const timestampMs = parseTimestamp(joinTokens(text, start), nowMs);
+    return timestampMs === undefined
+      ? malformed('bad sequence number', false)
+      : heartbeat(first, undefined, timestampMs);
   }
 
-  const rest = blanksEnd(text, end);
-  if (rest === length) {
-    return heartbeat(first, seq, undefined);
+  const next = blanksEnd(text, end);
+  if (next === length) {
+    // A lone number near the server's clock is a time (`Ping 1795504759123`), not a sequence number.
+    const digits = end - start;
+    // Only 9 to 14 digits can be a time: a short sequence number is not sliced out to check.
+    const epochMs =
+      digits < 9 || digits > 14
+        ? undefined
+        : plausibleEpoch(
+            digits === length ? text : text.slice(start, end),
+            nowMs,
+          );
+    return epochMs === undefined
+      ? heartbeat(first, seq, undefined)
+      : heartbeat(first, undefined, epochMs);
   }
 
-  const timestampMs = parseTimestamp(joinTokens(text, rest));
+  const timestampMs = parseTimestamp(joinTokens(text, next), nowMs);
   return timestampMs === undefined
-    ? malformed('bad timestamp', true)
+    ? malformed('bad timestamp', false)
     : heartbeat(first, seq, timestampMs);
 }
 
@@ -172,15 +212,40 @@ function blanksEnd(text: string, start: number): number {
   return index;
 }
 
+function isDigits(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const code = text.codePointAt(index)!;
+    if (code < 0x30 || code > 0x39) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
 function isLabel(text: string, end: number): boolean {
-  const code = text.codePointAt(0)! | 0x20;
-  // Cheap first-letter test before slicing: most seed-client datagrams start with a digit.
-  if (code < 0x61 || code > 0x7a || end > 32) {
+  const code = text.codePointAt(0)!;
+  // Cheap tests before slicing: most seed-client datagrams start with a digit.
+  if ((code >= 0x30 && code <= 0x39) || end > 2 * maxLabelLength) {
     return false;
   }
 
   const token = end === text.length ? text : text.slice(0, end);
-  return label.test(token) && !numberWord.test(token);
+  if (!label.test(token) || numberWord.test(token)) {
+    return false;
+  }
+
+  // At most 32 characters: code points, as a reader counts them, not UTF-16 units.
+  if (end <= maxLabelLength) {
+    return true;
+  }
+
+  let characters = 0;
+  for (const _character of token) {
+    characters++;
+  }
+
+  return characters <= maxLabelLength;
 }
 
 /** A decimal integer from 0 to Number.MAX_SAFE_INTEGER, or undefined. */
@@ -204,7 +269,7 @@ function readSeq(text: string, start: number, end: number): number | undefined {
   return value <= Number.MAX_SAFE_INTEGER ? value : undefined;
 }
 
-/** The tokens from `start` on, joined by one space as PROTOCOL.md says. */
+/** The tokens from `start` on, joined by one space, as timestamps are read. */
 function joinTokens(text: string, start: number): string {
   const rest = start === 0 ? text : text.slice(start);
   return unevenBlanks.test(rest) ? rest.replaceAll(blankRun, ' ') : rest;

@@ -1,12 +1,13 @@
 /*
- * The client timestamp formats of PROTOCOL.md. Each format has one anchored regular expression,
- * compiled once: this runs for every datagram that carries a time.
+ * The client timestamp formats of docs/protocol.md. Each format has one anchored regular
+ * expression, compiled once: this runs for every datagram that carries a time.
  */
 
 const dateTime =
   /^(\d{4})-(\d{2})-(\d{2})([ T])(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+\-]\d{2}:\d{2})?$/v;
 const epochSeconds = /^(\d{9,11})(?:\.(\d{1,9}))?$/v;
 const epochMilliseconds = /^\d{12,14}$/v;
+const timeOfDay = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/v;
 // Python's time.ctime() pads a one-digit day with a space; tokens joined by one space lose the pad.
 const ctime =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?:(\d{2})| ?(\d)) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/v;
@@ -30,12 +31,19 @@ const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const powersOfTen = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 const msPerDay = 86_400_000;
 
+/** Milliseconds a lone epoch number may be from the server's clock and still read as a time. */
+export const plausibleEpochMs = 366 * msPerDay;
+
 /**
- * Reads a client's timestamp in one of the formats PROTOCOL.md lists.
+ * Reads a client's timestamp in one of the formats docs/protocol.md lists.
+ * @param nowMs The server's clock: a time of day is read on the date that puts it nearest.
  * @returns Milliseconds since the Unix epoch with the sub-millisecond fraction kept, or undefined
  * when the text is none of the formats or names an impossible date or time.
  */
-export function parseTimestamp(text: string): number | undefined {
+export function parseTimestamp(
+  text: string,
+  nowMs: number,
+): number | undefined {
   const first = text.codePointAt(0);
   if (first === undefined) {
     return undefined;
@@ -43,12 +51,34 @@ export function parseTimestamp(text: string): number | undefined {
 
   // Dispatch on the first character so that each datagram tries one or two patterns, not all.
   if (first >= 0x30 && first <= 0x39) {
-    return text.length > 4 && text.codePointAt(4) === 0x2d
-      ? parseDateTime(text)
+    if (text.length > 4 && text.codePointAt(4) === 0x2d) {
+      return parseDateTime(text);
+    }
+
+    return text.length > 2 && text.codePointAt(2) === 0x3a
+      ? parseTimeOfDay(text, nowMs)
       : parseEpoch(text);
   }
 
   return parseCtime(text);
+}
+
+/**
+ * A lone number of 9 to 11 digits (epoch seconds) or 12 to 14 (epoch milliseconds) within
+ * `plausibleEpochMs` of the server's clock, as milliseconds; otherwise undefined (a sequence
+ * number). `digits` holds only the digits 0–9.
+ */
+export function plausibleEpoch(
+  digits: string,
+  nowMs: number,
+): number | undefined {
+  const {length} = digits;
+  if (length < 9 || length > 14) {
+    return undefined;
+  }
+
+  const ms = length <= 11 ? Number(digits) * 1000 : Number(digits);
+  return Math.abs(ms - nowMs) <= plausibleEpochMs ? ms : undefined;
 }
 
 function parseDateTime(text: string): number | undefined {
@@ -103,6 +133,54 @@ function parseEpoch(text: string): number | undefined {
   }
 
   return epochMilliseconds.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * `HH:MM:SS` with an optional fraction, in the server's local time, on the day before, of or
+ * after the server's date, whichever puts it nearest the server's clock (`23:59:58` read at
+ * 00:00:01 is yesterday's).
+ */
+function parseTimeOfDay(text: string, nowMs: number): number | undefined {
+  const match = timeOfDay.exec(text);
+  if (match === null || !Number.isFinite(nowMs)) {
+    return undefined;
+  }
+
+  const [, hourText, minuteText, secondText, fraction] = match;
+  const hour = Number(hourText);
+  const minute = Number(minuteText);
+  const second = Number(secondText);
+  if (hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+
+  const today = new Date(nowMs);
+  let best: number | undefined;
+  for (let days = -1; days <= 1; days++) {
+    // Noon of that day: the Date constructor carries a day 0 or 32 into the next month.
+    const date = new Date(
+      today.getFullYear(),
+      today.getMonth(),
+      today.getDate() + days,
+      12,
+    );
+    const ms = localMs({
+      year: date.getFullYear(),
+      month: date.getMonth() + 1,
+      day: date.getDate(),
+      hour,
+      minute,
+      second,
+    });
+    if (
+      ms !== undefined &&
+      (best === undefined || Math.abs(ms - nowMs) < Math.abs(best - nowMs))
+    ) {
+      best = ms;
+    }
+  }
+
+  return best === undefined ? undefined : best + fractionMs(fraction);
 }
 
 function parseCtime(text: string): number | undefined {

@@ -1,9 +1,9 @@
-/** What a datagram turned out to be, as PROTOCOL.md defines it. */
+/** What a datagram turned out to be, as docs/protocol.md defines it. */
 export type ParsedRequest = Heartbeat | Malformed;
 
 export type Heartbeat = {
   readonly kind: 'heartbeat';
-  /** The optional first word (`Ping`, `Heartbeat`, `PyHB`), kept for display. */
+  /** The optional first word (`Ping`, `Heartbeat`, `PyHB`, `Привет`), kept for display; it chooses the reply under `auto`. */
   readonly label: string | undefined;
   /** 0 to Number.MAX_SAFE_INTEGER. */
   readonly seq: number | undefined;
@@ -21,8 +21,11 @@ export type MalformedReason =
 export type Malformed = {
   readonly kind: 'malformed';
   readonly reason: MalformedReason;
-  /** True when the payload is valid UTF-8 text (an echo reply upper-cases it); false for bytes to echo verbatim. */
-  readonly isText: boolean;
+  /**
+   * Not UTF-8, or holding a control character: bytes, not text. A binary pinger sends these and
+   * wants them back byte for byte; text that is malformed draws an error reply instead.
+   */
+  readonly binary: boolean;
 };
 
 /** `--reply`: how the server answers. `auto` picks `seed` or `echo` per request. */

@@ -4,12 +4,15 @@ import {parseRequest} from '../protocol/parse-request.js';
 import {
   echoReply,
   errorReply,
+  jsonErrorReply,
   jsonReply,
-  resolveReplyMode,
+  replyKind,
   seedReply,
+  type ReplyKind,
 } from '../protocol/format-reply.js';
-import {maxRequestBytes, type ReplyMode} from '../protocol/types.js';
+import type {ParsedRequest, ReplyMode} from '../protocol/types.js';
 import type {HeartbeatStore} from '../store/heartbeat-store.js';
+import type {ClientRecord} from '../store/types.js';
 import type {AllowList} from './allow-list.js';
 import type {LossSimulator} from './loss-simulator.js';
 
@@ -54,7 +57,12 @@ export class HeartbeatServer {
     });
   }
 
-  /** Handles one datagram; public so the benchmark and tests can drive it without a socket. */
+  /**
+   * Handles one datagram; public so the benchmark and tests can drive it without a socket.
+   * Every datagram from an allowed source is received; every reply decided for it, of whatever
+   * kind, is either sent or dropped by the simulation, and an error reply held back by its rate
+   * limit is unanswered (docs/protocol.md, "Counting").
+   */
   handleDatagram(payload: Buffer, address: string, port: number): void {
     const {store, clock, allow, replyMode, loss} = this.#options;
     const now = clock();
@@ -63,66 +71,75 @@ export class HeartbeatServer {
       return;
     }
 
-    const request = parseRequest(payload);
-    if (request.kind === 'malformed') {
-      const client = store.recordMalformed(address, port, request.reason, now);
-      // Echo mode answers anything up to the size limit, as the classic pinger server does.
-      if (replyMode === 'echo' && payload.length <= maxRequestBytes) {
-        this.#send(
-          echoReply(payload, request.isText),
-          address,
-          port,
-          loss.shouldDrop(),
-        );
-      } else if (store.mayReplyError(client, now)) {
-        this.#send(
-          errorReply(request.reason),
-          address,
-          port,
-          loss.shouldDrop(),
-        );
+    const request = parseRequest(payload, now);
+    const kind = replyKind(replyMode, request);
+    let client: ClientRecord | undefined;
+    if (request.kind === 'heartbeat') {
+      client = store.recordHeartbeat(address, port, request, now);
+    } else {
+      client = store.recordMalformed(
+        address,
+        port,
+        request.reason,
+        now,
+        kind === 'error',
+      );
+      if (client === undefined) {
+        return;
       }
-
-      return;
     }
 
-    const client = store.recordHeartbeat(address, port, request, now);
     const dropped = loss.shouldDrop();
-    let reply: string | Buffer | undefined;
-    if (!dropped) {
-      const mode = resolveReplyMode(replyMode, request.label);
-      const delayMs =
-        request.timestampMs === undefined ? undefined : client.delayLastMs;
-      if (mode === 'seed') {
-        reply = seedReply(delayMs, client.droppedSinceReply);
-      } else if (mode === 'json') {
-        reply = jsonReply(
+    // Built before the reply is counted: a seed or JSON reply names the drops before this one.
+    const reply = dropped
+      ? undefined
+      : this.#reply(kind, request, payload, client);
+    store.recordReply(client, !dropped, now);
+    if (reply !== undefined) {
+      this.#options.socket.send(reply, port, address, this.#onSent);
+    }
+  }
+
+  #reply(
+    kind: ReplyKind,
+    request: ParsedRequest,
+    payload: Buffer,
+    client: ClientRecord,
+  ): string | Buffer {
+    if (request.kind === 'malformed') {
+      if (kind === 'echo') {
+        return echoReply(payload, request.binary);
+      }
+
+      return this.#options.replyMode === 'json'
+        ? jsonErrorReply(request.reason)
+        : errorReply(request.reason);
+    }
+
+    const delayMs =
+      request.timestampMs === undefined ? undefined : client.delayLastMs;
+    switch (kind) {
+      case 'seed': {
+        return seedReply(delayMs, client.droppedSinceReply);
+      }
+
+      case 'json': {
+        return jsonReply(
           request.seq,
           delayMs,
           client.droppedSinceReply,
           client.state,
         );
-      } else {
-        reply = echoReply(payload, true);
+      }
+
+      case 'echo': {
+        return echoReply(payload, false);
+      }
+
+      case 'error': {
+        // A heartbeat is never answered with an error; were one, the reason would be unknown.
+        return errorReply('malformed');
       }
     }
-
-    store.recordReply(client, !dropped, now);
-    if (reply !== undefined) {
-      this.#send(reply, address, port, false);
-    }
-  }
-
-  #send(
-    reply: string | Buffer,
-    address: string,
-    port: number,
-    dropped: boolean,
-  ): void {
-    if (dropped) {
-      return;
-    }
-
-    this.#options.socket.send(reply, port, address, this.#onSent);
   }
 }

@@ -67,6 +67,7 @@ export async function startServer(
     maxClients: options.maxClients,
     deadAfterMs: options.deadAfterMs,
     sink,
+    clientKey: options.clientKey,
   });
   const loss = new LossSimulator(options.lossPercent, random);
   const server = new HeartbeatServer({

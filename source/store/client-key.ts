@@ -1,3 +1,8 @@
+/** `--client-key`: `address` tells clients apart by address and port, `host` by address alone. */
+export type ClientKeyMode = 'address' | 'host';
+
+export const clientKeyModes: readonly ClientKeyMode[] = ['address', 'host'];
+
 /** An IPv4 address written as IPv4-mapped IPv6, as a dual-stack socket reports IPv4 senders. */
 const ipv4Mapped = /^(?:::|(?:0{1,4}:){5})ffff:(\d{1,3}(?:\.\d{1,3}){3})$/iv;
 
@@ -21,4 +26,12 @@ export function clientKey(address: string, port: number): string {
   return shown.includes(':')
     ? ['[', shown, ']:', port].join('')
     : [shown, ':', port].join('');
+}
+
+/**
+ * A client's display key under `--client-key host`: the address alone (`192.0.2.7`,
+ * `2001:db8::1`), for clients that open a new socket, and so a new port, for every heartbeat.
+ */
+export function hostKey(address: string): string {
+  return displayAddress(address);
 }

@@ -29,6 +29,12 @@ const topShift = 2 * (outcomesPerHalf - 1);
 /** Error replies a client may draw: one per this many milliseconds. */
 export const errorReplyIntervalMs = 1000;
 
+/** Time zones are whole quarter hours apart from UTC, and none is more than 14 hours from it. */
+export const clockOffsetStepMs = 15 * 60_000;
+export const maxClockOffsetMs = 14 * 3_600_000;
+/** A delay within this of a quarter hour is read as that time zone's offset, not as a delay. */
+export const clockOffsetToleranceMs = 10_000;
+
 function orUndefined(value: number): number | undefined {
   return Number.isNaN(value) ? undefined : value;
 }
@@ -66,6 +72,8 @@ export class ClientState implements ClientRecord {
   replied = 0;
   dropped = 0;
   malformed = 0;
+  /** Error replies held back by the rate limit: replied + dropped + unanswered = received. */
+  unanswered = 0;
   droppedSinceReply = 0;
 
   readonly sequence = new SequenceWindow();
@@ -81,13 +89,22 @@ export class ClientState implements ClientRecord {
   #heartbeatSeq = -1;
   /** Whether the latest heartbeat carried a timestamp (its delay is then the last delay). */
   #heartbeatHadTimestamp = false;
+  /** Whether the latest datagram was malformed: its reply shows in the history as malformed. */
+  #latestMalformed = false;
+  /** How far the client's clock runs ahead of the server's (its time zone), a small integer. */
+  #clockOffsetMs = 0;
   #delayCount = 0;
   #historyLow = 0;
   #historyHigh = 0;
   #historyCount = 0;
 
-  constructor(address: string, port: number, now: number) {
-    this.key = clientKey(address, port);
+  constructor(
+    address: string,
+    port: number,
+    now: number,
+    key = clientKey(address, port),
+  ) {
+    this.key = key;
     this.address = address;
     this.port = port;
     // lastSeen stays NaN until the store records the first datagram, at once after creating the record.
@@ -151,6 +168,15 @@ export class ClientState implements ClientRecord {
     return this.#heartbeatHadTimestamp ? this.#numbers[delayLastAt] : undefined;
   }
 
+  /**
+   * How far the client's clock runs ahead of the server's, in milliseconds, when it runs in
+   * another time zone (-19800000: 5:30 behind); undefined when it keeps the server's time. Every
+   * delay is net of it.
+   */
+  get clockOffsetMs(): number | undefined {
+    return this.#clockOffsetMs === 0 ? undefined : this.#clockOffsetMs;
+  }
+
   get delayLastMs(): number | undefined {
     return orUndefined(this.#numbers[delayLastAt]!);
   }
@@ -207,6 +233,7 @@ export class ClientState implements ClientRecord {
   /** Counts a well-formed heartbeat: sequence analysis and delay statistics (the store sets the label). */
   recordHeartbeat(request: Heartbeat, now: number): void {
     this.received++;
+    this.#latestMalformed = false;
     this.#numbers[lastHeartbeatAt] = now;
 
     const {seq, timestampMs} = request;
@@ -223,11 +250,11 @@ export class ClientState implements ClientRecord {
 
     this.#heartbeatHadTimestamp = timestampMs !== undefined;
     if (timestampMs !== undefined) {
-      this.#recordDelay(now - timestampMs);
+      this.#recordDelay(this.#netDelay(now - timestampMs));
     }
   }
 
-  /** At most one error reply per second (PROTOCOL.md): true takes this second's. */
+  /** At most one error reply per second (docs/protocol.md): true takes this second's. */
   mayReplyError(now: number): boolean {
     if (now - this.#numbers[lastErrorReplyAt]! < errorReplyIntervalMs) {
       return false;
@@ -237,23 +264,37 @@ export class ClientState implements ClientRecord {
     return true;
   }
 
-  /** Counts a malformed datagram. */
+  /** Counts a malformed datagram: received, and malformed; its reply (or none) is counted next. */
   recordMalformed(): void {
+    this.received++;
     this.malformed++;
+    this.#latestMalformed = true;
+    // Its reply event carries no sequence number or delay of an earlier heartbeat.
+    this.#heartbeatSeq = -1;
+    this.#heartbeatHadTimestamp = false;
+  }
+
+  /** The error reply to the latest (malformed) datagram was held back by the rate limit. */
+  recordUnanswered(): void {
+    this.unanswered++;
     this.#pushOutcomes(malformed, 1);
   }
 
-  /** Counts the fate of the reply to the latest heartbeat. */
+  /** Counts the fate of the reply to the latest datagram, whatever the reply was. */
   recordReply(sent: boolean): void {
     if (sent) {
       this.replied++;
       this.droppedSinceReply = 0;
-      this.#pushOutcomes(replied, 1);
     } else {
       this.dropped++;
       this.droppedSinceReply++;
-      this.#pushOutcomes(dropped, 1);
     }
+
+    // One outcome per datagram: a malformed one shows as malformed whatever its reply's fate.
+    this.#pushOutcomes(
+      this.#latestMalformed ? malformed : sent ? replied : dropped,
+      1,
+    );
   }
 
   /** Zeroes counters, statistics and history; keeps identity, sequence position and liveness. */
@@ -262,6 +303,7 @@ export class ClientState implements ClientRecord {
     this.replied = 0;
     this.dropped = 0;
     this.malformed = 0;
+    this.unanswered = 0;
     this.droppedSinceReply = 0;
     this.sequence.resetCounters();
     this.#heartbeatHadTimestamp = false;
@@ -275,6 +317,26 @@ export class ClientState implements ClientRecord {
     this.#historyLow = 0;
     this.#historyHigh = 0;
     this.#historyCount = 0;
+  }
+
+  /**
+   * The delay net of the client's time zone. A raw delay within 10 s of a whole quarter hour (up
+   * to 14 h) names the zone: a client in UTC heard by a server in UTC+5:30 sends times 5:30 behind.
+   * The zone stays until a delay names another one (0 included), so that a late heartbeat whose
+   * delay is minutes is reported as minutes late.
+   */
+  #netDelay(rawDelay: number): number {
+    const nearest =
+      Math.round(rawDelay / clockOffsetStepMs) * clockOffsetStepMs;
+    if (
+      Math.abs(nearest) <= maxClockOffsetMs &&
+      Math.abs(rawDelay - nearest) <= clockOffsetToleranceMs
+    ) {
+      // 0 - x, never -x: -0 would not stay a small integer.
+      this.#clockOffsetMs = 0 - nearest;
+    }
+
+    return rawDelay + this.#clockOffsetMs;
   }
 
   #recordDelay(delay: number): void {

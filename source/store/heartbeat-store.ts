@@ -1,6 +1,6 @@
 import type {Clock} from '../clock.js';
 import type {Heartbeat, MalformedReason} from '../protocol/types.js';
-import {clientKey} from './client-key.js';
+import {clientKey, hostKey, type ClientKeyMode} from './client-key.js';
 import {ClientState} from './client-state.js';
 import {HeartbeatRate} from './heartbeat-rate.js';
 import {IntervalRings} from './interval-rings.js';
@@ -42,6 +42,8 @@ export type HeartbeatStoreOptions = {
   readonly deadAfterMs?: number;
   /** Receives every event; without it no event object is built. */
   readonly sink?: EventSink;
+  /** `--client-key`: `address` (the default) keys clients by address and port, `host` by address alone. */
+  readonly clientKey?: ClientKeyMode;
 };
 
 /**
@@ -54,6 +56,8 @@ export class HeartbeatStore implements StoreView {
   readonly #maxClients: number;
   readonly #deadAfterMs: number | undefined;
   readonly #sink: EventSink | undefined;
+  /** `--client-key host`: every port of an address is one client, found under port 0. */
+  readonly #byHost: boolean;
   readonly #rate: HeartbeatRate;
   #version = 0;
   #lastActivity = Number.NaN;
@@ -62,6 +66,7 @@ export class HeartbeatStore implements StoreView {
     replied: 0,
     dropped: 0,
     malformed: 0,
+    unanswered: 0,
     refused: 0,
     evicted: 0,
   };
@@ -80,6 +85,7 @@ export class HeartbeatStore implements StoreView {
     this.#maxClients = Math.max(1, options.maxClients ?? defaultMaxClients);
     this.#deadAfterMs = options.deadAfterMs;
     this.#sink = options.sink;
+    this.#byHost = options.clientKey === 'host';
     this.#rate = new HeartbeatRate(options.clock());
   }
 
@@ -117,6 +123,15 @@ export class HeartbeatStore implements StoreView {
   }
 
   get(key: string): ClientRecord | undefined {
+    if (this.#byHost) {
+      const address =
+        key.startsWith('[') && key.endsWith(']') ? key.slice(1, -1) : key;
+      const client =
+        this.#find(address, 0) ??
+        (ipv4.test(address) ? this.#find(`::ffff:${address}`, 0) : undefined);
+      return client?.key === key ? client : undefined;
+    }
+
     let address: string;
     let portText: string;
     if (key.startsWith('[')) {
@@ -180,25 +195,48 @@ export class HeartbeatStore implements StoreView {
     return client;
   }
 
-  /** A malformed datagram still shows its sender is running: it is an arrival for liveness too. */
+  /**
+   * A datagram the server could not read. It still shows its sender is running: it is received,
+   * and an arrival for liveness. `errorReply` says its reply would be an error, which is
+   * rate-limited: one per client per second.
+   * @returns The client, whose reply's fate `recordReply` then records; undefined when the error
+   * reply is held back, which counts as unanswered (the `malformed` event's detail then ends
+   * with `;unanswered`, and no reply event follows).
+   */
   recordMalformed(
     address: string,
     port: number,
     reason: MalformedReason,
     now: number,
-  ): ClientRecord {
+    errorReply: boolean,
+  ): ClientRecord | undefined {
     const client = this.#clientFor(address, port, now);
     client.recordMalformed();
-    this.#totals.malformed++;
+    const totals = this.#totals;
+    totals.received++;
+    totals.malformed++;
     this.#arrive(client, now, false);
-    if (this.#sink !== undefined) {
-      this.#emit('malformed', client, now, undefined, undefined, reason);
+    const heldBack = errorReply && !client.mayReplyError(now);
+    if (heldBack) {
+      client.recordUnanswered();
+      totals.unanswered++;
     }
 
-    return client;
+    if (this.#sink !== undefined) {
+      this.#emit(
+        'malformed',
+        client,
+        now,
+        undefined,
+        undefined,
+        heldBack ? `${reason};unanswered` : reason,
+      );
+    }
+
+    return heldBack ? undefined : client;
   }
 
-  /** The fate of the reply to the client's latest heartbeat, after the loss decision. */
+  /** The fate of the reply to the client's latest datagram (of any kind), after the loss decision. */
   recordReply(record: ClientRecord, sent: boolean, now: number): void {
     const client = ownRecord(record);
     const lostInBetween = client.droppedSinceReply;
@@ -220,11 +258,6 @@ export class HeartbeatStore implements StoreView {
         sent ? `lost_in_between=${lostInBetween}` : undefined,
       );
     }
-  }
-
-  /** At most one error reply per client per second; true takes it. */
-  mayReplyError(record: ClientRecord, now: number): boolean {
-    return ownRecord(record).mayReplyError(now);
   }
 
   /** Moves clients whose deadline has passed to late or stopped. One comparison per client. */
@@ -255,6 +288,7 @@ export class HeartbeatStore implements StoreView {
     totals.replied = 0;
     totals.dropped = 0;
     totals.malformed = 0;
+    totals.unanswered = 0;
     totals.refused = 0;
     totals.evicted = 0;
     this.#version++;
@@ -313,7 +347,8 @@ export class HeartbeatStore implements StoreView {
   }
 
   /** The client a datagram comes from, created if new, moved to the most recently seen. */
-  #clientFor(address: string, port: number, now: number): ClientState {
+  #clientFor(address: string, sourcePort: number, now: number): ClientState {
+    const port = this.#byHost ? 0 : sourcePort;
     let client = this.#find(address, port);
     if (client === undefined) {
       client = this.#create(address, port, now);
@@ -332,7 +367,9 @@ export class HeartbeatStore implements StoreView {
       this.#evict(this.#oldest, now);
     }
 
-    const client = new ClientState(address, port, now);
+    const client = this.#byHost
+      ? new ClientState(address, port, now, hostKey(address))
+      : new ClientState(address, port, now);
     const entry = this.#byAddress.get(address);
     if (entry === undefined) {
       this.#byAddress.set(address, client);

@@ -23,6 +23,11 @@ export const stoppedZ = 5.612_001_244_174_789;
 /** The mean interval assumed before a client's second heartbeat. */
 export const defaultIntervalMs = 1000;
 /**
+ * Before its second heartbeat a client is not stopped sooner than this: the 1 s guess makes it
+ * late early, but one that beats every 5 s must not be called stopped during its first interval.
+ */
+export const firstIntervalStoppedMs = 10_000;
+/**
  * A stop is an outage, whose silence is not learned, only when the client sent at least this many
  * datagrams since its previous stop (or since it was first seen).
  */
@@ -107,7 +112,7 @@ export function clientPhi(
 }
 
 /**
- * The phi-accrual detector of one client (SPEC.md "Liveness", as in Akka): the last 100 arrival
+ * The phi-accrual detector of one client (the README's "Liveness", as in Akka): the last 100 arrival
  * intervals with running sums, from which it tells how long a silence may last before the client
  * is late and stopped. Arrivals are O(1).
  *
@@ -188,7 +193,15 @@ export class LivenessDetector {
       return deadAfterMs;
     }
 
-    const mean = this.#count === 0 ? defaultIntervalMs : this.#mean();
+    if (this.#count === 0) {
+      return Math.max(
+        firstIntervalStoppedMs,
+        detectorMeanMs(defaultIntervalMs) +
+          this.#sigma(defaultIntervalMs) * stoppedZ,
+      );
+    }
+
+    const mean = this.#mean();
     return detectorMeanMs(mean) + this.#sigma(mean) * stoppedZ;
   }
 

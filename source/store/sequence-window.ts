@@ -2,7 +2,7 @@
 export const sequenceWindowSize = 64;
 
 /**
- * Sequence analysis of one client (PROTOCOL.md "Sequence analysis"), O(1) per heartbeat.
+ * Sequence analysis of one client (docs/protocol.md, "Sequence numbers"), O(1) per heartbeat.
  *
  * Like IPsec anti-replay, a 64-bit bitmap remembers the last 64 numbers up to the highest seen:
  * bit i stands for `last - i` and is clear while that number is counted lost. The bitmap is two

@@ -1,4 +1,4 @@
-/** Liveness of one client, as SPEC.md defines it. */
+/** Liveness of one client, as the README's "Liveness" section defines it. */
 export type Liveness = 'alive' | 'late' | 'stopped';
 
 export const livenessStates: readonly Liveness[] = ['alive', 'late', 'stopped'];
@@ -55,23 +55,32 @@ export type ClientRecord = {
   /** Display key: `address:port`, IPv6 in brackets, IPv4-mapped IPv6 shown as plain IPv4. */
   readonly key: string;
   readonly address: string;
+  /** The source port; 0 under `--client-key host`, where every port of the address is one client. */
   readonly port: number;
   /** The label of the latest heartbeat (`Ping`, `Heartbeat`), if any. */
   readonly label: string | undefined;
   readonly state: Liveness;
 
-  /** Well-formed heartbeats received (duplicates and reordered included). */
+  /** Every datagram received, malformed ones included (duplicates and reordered too). */
   readonly received: number;
-  /** Heartbeat replies sent. */
+  /** Replies sent, of every kind: seed, echo, JSON and error. */
   readonly replied: number;
-  /** Heartbeat replies the loss simulation dropped. */
+  /** Replies the loss simulation dropped, of every kind. */
   readonly dropped: number;
+  /** Error replies held back by their rate limit. replied + dropped + unanswered = received. */
+  readonly unanswered: number;
   /** Sequence numbers that never arrived (net of reordered ones that arrived late). */
   readonly lost: number;
   readonly duplicates: number;
   readonly reordered: number;
   readonly restarts: number;
   readonly malformed: number;
+  /**
+   * How far the client's clock runs ahead of the server's, in milliseconds, when it keeps the time
+   * of another time zone (a whole number of quarter hours; -19800000 is 5:30 behind); undefined
+   * when it keeps the server's. Every delay of the client is net of it.
+   */
+  readonly clockOffsetMs: number | undefined;
   /** Replies dropped since the last reply that was sent: the N of the seed reply. */
   readonly droppedSinceReply: number;
   readonly lastSeq: number | undefined;
@@ -109,6 +118,8 @@ export type ServerTotals = {
   readonly replied: number;
   readonly dropped: number;
   readonly malformed: number;
+  /** Error replies held back by their rate limit. */
+  readonly unanswered: number;
   readonly refused: number;
   readonly evicted: number;
 };

@@ -20,6 +20,8 @@ export class FrozenRecord implements ClientRecord {
   readonly reordered: number;
   readonly restarts: number;
   readonly malformed: number;
+  readonly unanswered: number;
+  readonly clockOffsetMs: number | undefined;
   readonly droppedSinceReply: number;
   readonly lastSeq: number | undefined;
   readonly delayLastMs: number | undefined;
@@ -49,6 +51,8 @@ export class FrozenRecord implements ClientRecord {
     this.reordered = record.reordered;
     this.restarts = record.restarts;
     this.malformed = record.malformed;
+    this.unanswered = record.unanswered;
+    this.clockOffsetMs = record.clockOffsetMs;
     this.droppedSinceReply = record.droppedSinceReply;
     this.lastSeq = record.lastSeq;
     this.delayLastMs = record.delayLastMs;

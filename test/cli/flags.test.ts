@@ -20,6 +20,7 @@ const badServerFlags: Array<[string[], RegExp]> = [
   [['--packetloss', '-1'], /--loss: "-1"/v],
   [['--output', 'html'], /--output: "html".*tui, text, json/v],
   [['--reply', 'loud'], /--reply: "loud"/v],
+  [['--client-key', 'port'], /--client-key: "port".*address, host/v],
   [['--allow', '10.0.0.0/99'], /--allow: "10.0.0.0\/99".*CIDR/v],
   [['--idle-timeout', 'soon'], /--idle-timeout: "soon"/v],
   [['--dead-after', '-3'], /--dead-after: "-3"/v],

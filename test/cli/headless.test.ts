@@ -70,7 +70,7 @@ test('--output json --quiet: JSON objects with the CSV fields, state changes onl
       await peer.send(`${seq}`, port);
     }
 
-    await peer.send('not a heartbeat', port);
+    await peer.send('-1 not a heartbeat', port);
     await cli.waitForLine(/"event":"malformed"/v);
     cli.child.kill('SIGINT');
     assert.equal(await cli.exit(), 0);

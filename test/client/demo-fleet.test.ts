@@ -27,13 +27,15 @@ function simulate(
 ): Array<ParsedRequest | undefined> {
   const ticker = behaviour.create(seededRandom(seed));
   return Array.from({length: ticks}, (_, tick) => {
-    const payload = ticker(tick, start + tick * behaviour.intervalMs);
+    const now = start + tick * behaviour.intervalMs;
+    const payload = ticker(tick, now);
     if (payload === undefined) {
       return undefined;
     }
 
     return parseRequest(
       typeof payload === 'string' ? Buffer.from(payload) : payload,
+      now,
     );
   });
 }
@@ -164,7 +166,9 @@ test('faulty: now and then a datagram the server counts as malformed; heartbeats
 
 test('every datagram of the other behaviours is a heartbeat the server accepts', () => {
   for (const behaviour of demoBehaviours.filter(
-    (behaviour) => !behaviour.name.includes('malformed'),
+    (behaviour) =>
+      !behaviour.name.includes('malformed') &&
+      !behaviour.name.includes('binary'),
   )) {
     const requests = simulate(behaviour, 30).filter(
       (request) => request !== undefined,
@@ -186,7 +190,7 @@ test('the ctime() client writes local time the server reads back to the second',
   ]) {
     const payload = ticker(0, nowMs);
     assert.ok(typeof payload === 'string');
-    const request = parseRequest(Buffer.from(payload));
+    const request = parseRequest(Buffer.from(payload), nowMs);
     assert.equal(request.kind, 'heartbeat', String(payload));
     if (request.kind === 'heartbeat') {
       assert.equal(request.label, 'Ping');
@@ -220,7 +224,7 @@ test('a big fleet cycles through the behaviours at other rates', () => {
 function seqsByPort(received: readonly Datagram[]): Map<number, number[]> {
   const byPort = new Map<number, number[]>();
   for (const {payload, port} of received) {
-    const request = parseRequest(payload);
+    const request = parseRequest(payload, Date.now());
     if (request.kind === 'heartbeat' && request.seq !== undefined) {
       byPort.set(port, [...(byPort.get(port) ?? []), request.seq]);
     }
@@ -247,7 +251,8 @@ test('over UDP: five sockets, a malformed datagram, a gap, a restart; stop() lea
         return (
           server.ports().size >= 5 &&
           server.received.some(
-            ({payload}) => parseRequest(payload).kind === 'malformed',
+            ({payload}) =>
+              parseRequest(payload, Date.now()).kind === 'malformed',
           ) &&
           all.some((numbers) =>
             numbers.some(
@@ -330,4 +335,37 @@ test('without a server the fleet keeps sending quietly: port unreachable is no c
   }
 
   await resources.settled();
+});
+
+test('the newer clients: free text after a label, a lone millisecond time, a time of day, a binary struct', () => {
+  const [free] = simulate(behaviourNamed('free text'), 1);
+  assert.deepEqual(free, {
+    kind: 'heartbeat',
+    label: 'Ping',
+    seq: undefined,
+    timestampMs: undefined,
+  });
+  const [alone] = simulate(behaviourNamed('lone millisecond'), 1);
+  assert.deepEqual(alone, {
+    kind: 'heartbeat',
+    label: 'PING',
+    seq: undefined,
+    timestampMs: start,
+  });
+  const times = simulate(behaviourNamed('time of day'), 3);
+  assert.deepEqual(
+    times.map(
+      (request) =>
+        request?.kind === 'heartbeat' && [request.seq, request.timestampMs],
+    ),
+    [
+      [1, start],
+      [2, start + 1000],
+      [3, start + 2000],
+    ],
+  );
+  const structs = simulate(behaviourNamed('binary'), 3);
+  assert.ok(
+    structs.every((request) => request?.kind === 'malformed' && request.binary),
+  );
 });

@@ -68,6 +68,7 @@ test('the server reads every format back: seq and the same moment', () => {
     for (const nowMs of [wholeSecond, withFraction]) {
       const request = parseRequest(
         Buffer.from(buildPayload(format, 42, nowMs)),
+        nowMs,
       );
       assert.equal(request.kind, 'heartbeat', `${format} at ${nowMs}`);
       if (request.kind === 'heartbeat') {

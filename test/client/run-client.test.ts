@@ -111,7 +111,7 @@ test('--count 3 against an echo server: three reply lines, then statistics with 
 
     // What the server got: three heartbeats it accepts, numbered 1, 2, 3, from one socket.
     const seqs = server.received.map(({payload}) => {
-      const request = parseRequest(payload);
+      const request = parseRequest(payload, Date.now());
       assert.equal(request.kind, 'heartbeat');
       return request.kind === 'heartbeat' ? request.seq : undefined;
     });

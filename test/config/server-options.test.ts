@@ -22,6 +22,18 @@ test('defaults follow the spec', () => {
   assert.equal(options.allow, undefined);
   assert.equal(options.quiet, false);
   assert.equal(options.demoClients, 0);
+  assert.equal(options.clientKey, 'address');
+});
+
+test('--client-key host keys clients by address alone', () => {
+  assert.equal(
+    parseServerFlags({clientKey: 'host'}, terminal).clientKey,
+    'host',
+  );
+  assert.equal(
+    parseServerFlags({clientKey: 'address'}, terminal).clientKey,
+    'address',
+  );
 });
 
 test('without a terminal the output is text, and an explicit tui says why it is not', () => {
@@ -95,6 +107,7 @@ const bad: Array<[keyof RawServerFlags, string, string]> = [
   ['deadAfter', 'x', 'dead-after'],
   ['output', 'html', 'output'],
   ['reply', 'loud', 'reply'],
+  ['clientKey', 'port', 'client-key'],
   ['maxClients', '0', 'max-clients'],
   ['maxClients', '1.5', 'max-clients'],
   ['allow', '10.0.0.0/33', 'allow'],

@@ -6,7 +6,7 @@ import type {
   Outcome,
 } from '../../source/store/types.js';
 
-/** Every event name, in the order SPEC.md lists them. */
+/** Every event name, in the order the README lists them. */
 export const allEvents: readonly EventName[] = [
   'start',
   'replied',
@@ -68,6 +68,8 @@ export function makeClient(
     reordered: 0,
     restarts: 0,
     malformed: 0,
+    unanswered: 0,
+    clockOffsetMs: undefined,
     droppedSinceReply: 0,
     lastSeq: undefined,
     delayLastMs: undefined,

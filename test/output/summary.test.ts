@@ -4,6 +4,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {formatIsoTime} from '../../source/output/format-time.js';
 import {
   compactMs,
+  formatClockOffset,
   formatSummary,
   type SummaryInput,
   summaryDetail,
@@ -69,6 +70,7 @@ function input(fields: Partial<SummaryInput> = {}): SummaryInput {
       replied: 9,
       dropped: 4,
       malformed: 2,
+      unanswered: 0,
       refused: 1,
       evicted: 0,
     },
@@ -110,7 +112,7 @@ test('the summary says where, when, how long, the loss settings and the totals',
   assert.match(text, /loss {9}12\.5% \(changed while running\), seed 42/v);
   assert.match(
     text,
-    /totals {7}received 13, replied 9, dropped 4, malformed 2, refused 1, evicted 0/v,
+    /totals {7}received 13, replied 9, dropped 4, unanswered 0, malformed 2, refused 1, evicted 0/v,
   );
   assert.match(text, /clients {6}3/v);
 
@@ -266,6 +268,7 @@ test('zero clients: the header and a line saying so, without a table', () => {
         replied: 0,
         dropped: 0,
         malformed: 0,
+        unanswered: 0,
         refused: 0,
         evicted: 0,
       },
@@ -326,7 +329,7 @@ test('summary events: one per client with the counts first, then loss, state and
         'received=10;replied=6;dropped=4;lost=2;loss=50%;state=alive',
         'delay_min_ms=0.123;delay_avg_ms=0.413;delay_max_ms=13.250;jitter_ms=0.046',
         'interval_mean_ms=1002.400;interval_sd_ms=43.210',
-        'duplicates=1;reordered=2;restarts=3;malformed=4',
+        'duplicates=1;reordered=2;restarts=3;malformed=4;unanswered=0',
         `last_heartbeat=${formatIsoTime(endedAt - 5000)}`,
       ].join(';'),
       state: 'alive',
@@ -341,7 +344,7 @@ test('summary events: one per client with the counts first, then loss, state and
         'received=3;replied=3;dropped=0;lost=0;loss=0%;state=stopped',
         'delay_min_ms=12.500;delay_avg_ms=12.500;delay_max_ms=12.500;jitter_ms=0.000',
         'interval_mean_ms=100.000;interval_sd_ms=0.000',
-        'duplicates=0;reordered=0;restarts=0;malformed=0',
+        'duplicates=0;reordered=0;restarts=0;malformed=0;unanswered=0',
         `last_heartbeat=${formatIsoTime(endedAt - 600_000)}`,
       ].join(';'),
       state: 'stopped',
@@ -353,7 +356,7 @@ test('summary events: one per client with the counts first, then loss, state and
       seq: undefined,
       delayMs: undefined,
       detail:
-        'received=0;replied=0;dropped=0;lost=0;state=late;duplicates=0;reordered=0;restarts=0;malformed=2',
+        'received=0;replied=0;dropped=0;lost=0;state=late;duplicates=0;reordered=0;restarts=0;malformed=2;unanswered=0',
       state: 'late',
     },
   ]);
@@ -375,4 +378,52 @@ test('summary detail: the counts stay the prefix that readers parse, and every f
     const keys = fields.map((field) => field.split('=')[0]);
     assert.equal(new Set(keys).size, keys.length, 'no key twice');
   }
+});
+
+test('unanswered errors and a clock in another time zone: columns of their own, only when some client has them', () => {
+  const tokyo = makeClient({
+    key: '10.0.0.11:5000',
+    received: 5,
+    replied: 2,
+    dropped: 1,
+    unanswered: 2,
+    malformed: 3,
+    clockOffsetMs: -5.5 * 3_600_000,
+    delayMinMs: 0.4,
+    delayAvgMs: 0.4,
+    delayMaxMs: 0.4,
+  });
+  const text = stripVTControlCharacters(
+    formatSummary(input({clients: [tokyo]})),
+  );
+  const [header, row] = tableRows(text);
+  const cell = (name: string) => row![header!.indexOf(name)];
+  assert.deepEqual(header!.slice(2, 7), [
+    'recv',
+    'repl',
+    'drop',
+    'unans',
+    'lost',
+  ]);
+  assert.equal(cell('unans'), '2');
+  assert.equal(cell('clock'), '-5:30');
+  assert.equal(
+    header!.indexOf('clock'),
+    header!.indexOf('delay min/avg/max') + 1,
+  );
+  assert.match(text, /^unans: /mv);
+  assert.match(text, /^clock: /mv);
+  const detail = summaryDetail(tokyo);
+  assert.match(detail, /;state=alive;clock_offset_ms=-19800000;/v);
+  assert.match(detail, /;malformed=3;unanswered=2(?:;|$)/v);
+  // Without them the table keeps its usual columns.
+  const usual = tableRows(stripVTControlCharacters(formatSummary(input())))[0]!;
+  assert.ok(!usual.includes('unans') && !usual.includes('clock'));
+});
+
+test('a clock offset is written as a time zone is', () => {
+  assert.equal(formatClockOffset(-19_800_000), '-5:30');
+  assert.equal(formatClockOffset(35_100_000), '+9:45');
+  assert.equal(formatClockOffset(-50_400_000), '-14:00');
+  assert.equal(formatClockOffset(900_000), '+0:15');
 });

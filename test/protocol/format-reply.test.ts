@@ -9,7 +9,8 @@ import {
   maxErrorReplyBytes,
   maxJsonReplyBytes,
   maxSeedReplyBytes,
-  resolveReplyMode,
+  jsonErrorReply,
+  replyKind,
   seedReply,
 } from '../../source/protocol/format-reply.js';
 import {parseRequest} from '../../source/protocol/parse-request.js';
@@ -56,7 +57,10 @@ test('formatDelay writes huge delays in full, without exponents', () => {
 });
 
 test('a year-9999 timestamp gives a long but well-formed seed reply', () => {
-  const parsed = parseRequest(Buffer.from('7 9999-12-31T23:59:59.999999999Z'));
+  const parsed = parseRequest(
+    Buffer.from('7 9999-12-31T23:59:59.999999999Z'),
+    Date.UTC(2026, 10, 24),
+  );
   assert.ok(parsed.kind === 'heartbeat' && parsed.timestampMs !== undefined);
   const now = Date.UTC(2026, 10, 24);
   const reply = seedReply(now - parsed.timestampMs, 0);
@@ -118,44 +122,41 @@ test('jsonReply rounds the delay to three decimals, symmetrically', () => {
   );
 });
 
-test('echoReply upper-cases text and trims nothing', () => {
+test('echoReply upper-cases ASCII letters only, as bytes.upper() does, and trims nothing', () => {
   assert.equal(
-    utf8(echoReply(Buffer.from('Ping 7 1764000000.5\r\n'), true)),
+    utf8(echoReply(Buffer.from('Ping 7 1764000000.5\r\n'), false)),
     'PING 7 1764000000.5\r\n',
   );
-  assert.equal(utf8(echoReply(Buffer.from('straße é'), true)), 'STRASSE É');
+  assert.equal(utf8(echoReply(Buffer.from('straße é'), false)), 'STRAßE é');
+  assert.equal(utf8(echoReply(Buffer.from('Привет'), false)), 'Привет');
   assert.equal(
-    utf8(echoReply(Buffer.from('\uFEFFping '), true)),
+    utf8(echoReply(Buffer.from('\uFEFFping '), false)),
     '\uFEFFPING ',
   );
 });
 
-test('echoReply sends bytes that are not text back unchanged', () => {
+test('echoReply sends a binary payload back byte for byte', () => {
   const bytes = Buffer.from([0x70, 0xff, 0x69, 0x00]);
-  assert.equal(echoReply(bytes, false), bytes);
+  assert.equal(echoReply(bytes, true), bytes);
+  assert.deepEqual(echoReply(Buffer.alloc(8), true), Buffer.alloc(8));
 });
 
-test('echoReply never passes 1024 bytes, even when upper-casing grows the text', () => {
-  // U+0250 takes two bytes of UTF-8, its capital U+2C6F three.
-  const grows = Buffer.from('ɐ'.repeat(512));
-  assert.equal(grows.length, 1024);
-  assert.equal(Buffer.byteLength('ɐ'.toUpperCase()), 3);
-  const reply = echoReply(grows, true);
-  assert.ok(reply.length <= maxEchoReplyBytes);
-  assert.equal(reply, grows);
-
-  // ß → SS doubles the characters but not the bytes: this one still fits.
-  const same = Buffer.from('ß'.repeat(512));
-  assert.equal(utf8(echoReply(same, true)), 'SS'.repeat(512));
-
-  const fits = Buffer.from(`${'ɐ'.repeat(100)}${'a'.repeat(100)}`);
+test('echoReply is exactly as long as the request, and never more than 1024 bytes', () => {
+  const text = Buffer.from('ɐß'.repeat(256));
+  assert.equal(text.length, 1024);
+  assert.equal(echoReply(text, false).length, 1024);
   assert.equal(
-    utf8(echoReply(fits, true)),
-    `${'\u2C6F'.repeat(100)}${'A'.repeat(100)}`,
+    echoReply(Buffer.alloc(2000, 0x61), false).length,
+    maxEchoReplyBytes,
   );
-
-  const tooLong = Buffer.alloc(2000, 0x61);
-  assert.equal(echoReply(tooLong, true).length, maxEchoReplyBytes);
+  assert.equal(
+    echoReply(Buffer.alloc(2000, 0xff), true).length,
+    maxEchoReplyBytes,
+  );
+  // The request's own buffer is never written to.
+  const request = Buffer.from('ping');
+  echoReply(request, false);
+  assert.equal(utf8(request), 'ping');
 });
 
 test('errorReply is ERROR and the reason, cut to 64 bytes on a character boundary', () => {
@@ -179,11 +180,56 @@ test('the seed and JSON caps are 256 bytes', () => {
   assert.equal(maxEchoReplyBytes, 1024);
 });
 
-test('auto answers labelled requests with echo and the rest with seed', () => {
-  assert.equal(resolveReplyMode('auto', 'Ping'), 'echo');
-  assert.equal(resolveReplyMode('auto', undefined), 'seed');
-  for (const mode of ['seed', 'echo', 'json'] as const) {
-    assert.equal(resolveReplyMode(mode, 'Ping'), mode);
-    assert.equal(resolveReplyMode(mode, undefined), mode);
+test('jsonErrorReply is one JSON object naming the reason, within the error cap', () => {
+  assert.equal(jsonErrorReply('bad timestamp'), '{"error":"bad timestamp"}');
+  assert.deepEqual(JSON.parse(jsonErrorReply('not UTF-8')), {
+    error: 'not UTF-8',
+  });
+  for (const reason of [
+    'x'.repeat(100),
+    '"'.repeat(60),
+    '€'.repeat(40),
+    '\\'.repeat(70),
+  ]) {
+    const reply = jsonErrorReply(reason);
+    assert.ok(Buffer.byteLength(reply) <= maxErrorReplyBytes, reply);
+    assert.equal(typeof jsonField(reply, 'error'), 'string');
   }
+});
+
+function parsed(payload: string | Uint8Array) {
+  return parseRequest(
+    typeof payload === 'string' ? Buffer.from(payload) : payload,
+    Date.UTC(2026, 10, 24),
+  );
+}
+
+test('auto: seed without a label, echo with one, the bytes back for binary, else an error', () => {
+  assert.equal(replyKind('auto', parsed('7 1764000000')), 'seed');
+  assert.equal(replyKind('auto', parsed('')), 'seed');
+  assert.equal(replyKind('auto', parsed('Ping 7 1764000000')), 'echo');
+  assert.equal(replyKind('auto', parsed('Ping Java Udp Client')), 'echo');
+  assert.equal(replyKind('auto', parsed('Привет')), 'echo');
+  assert.equal(replyKind('auto', parsed(new Uint8Array(8))), 'echo');
+  assert.equal(replyKind('auto', parsed(Buffer.from([0xff, 0xfe]))), 'echo');
+  assert.equal(replyKind('auto', parsed('-7 yesterday')), 'error');
+  assert.equal(replyKind('auto', parsed('7\tnot-a-date')), 'error');
+  assert.equal(replyKind('auto', parsed(Buffer.alloc(1025, 0x61))), 'error');
+  assert.equal(replyKind('auto', parsed(Buffer.alloc(1025))), 'error');
+});
+
+test('seed, echo and json: one kind for every heartbeat; malformed ones per mode', () => {
+  for (const mode of ['seed', 'echo', 'json'] as const) {
+    assert.equal(replyKind(mode, parsed('Ping 7')), mode);
+    assert.equal(replyKind(mode, parsed('7')), mode);
+    assert.equal(replyKind(mode, parsed(Buffer.alloc(1025, 0x61))), 'error');
+  }
+
+  // The classic pinger server echoes whatever it gets, up to the size limit.
+  assert.equal(replyKind('echo', parsed('-7 yesterday')), 'echo');
+  assert.equal(replyKind('echo', parsed(new Uint8Array(8))), 'echo');
+  assert.equal(replyKind('seed', parsed('-7 yesterday')), 'error');
+  assert.equal(replyKind('seed', parsed(new Uint8Array(8))), 'error');
+  assert.equal(replyKind('json', parsed('-7 yesterday')), 'error');
+  assert.equal(replyKind('json', parsed(new Uint8Array(8))), 'error');
 });

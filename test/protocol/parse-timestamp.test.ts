@@ -1,6 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {parseTimestamp} from '../../source/protocol/parse-timestamp.js';
+import {parseTimestamp as parseTimestampAt} from '../../source/protocol/parse-timestamp.js';
+
+/** Formats other than a time of day do not depend on the server's clock. */
+function parseTimestamp(text: string): number | undefined {
+  return parseTimestampAt(text, Date.UTC(2026, 10, 24, 5, 31, 7));
+}
 
 // Expected local times come from the local-time Date API, so these tests hold in any time zone.
 function local(
@@ -217,5 +222,46 @@ test('anything else is not a timestamp', () => {
     '２０２６-11-24 05:31:07',
   ]) {
     assert.equal(parseTimestamp(text), undefined, JSON.stringify(text));
+  }
+});
+
+test('a time of day is read on the day that puts it nearest the clock, across days, months and years', () => {
+  const cases: Array<[clock: number, text: string, expected: number]> = [
+    [local(2026, 11, 24, 12), '12:00:01', local(2026, 11, 24, 12, 0, 1)],
+    [local(2026, 11, 24, 0, 0, 1), '23:59:58', local(2026, 11, 23, 23, 59, 58)],
+    [local(2026, 11, 24, 23, 59, 59), '00:00:02', local(2026, 11, 25, 0, 0, 2)],
+    [local(2026, 12, 1, 0, 0, 1), '23:59:59', local(2026, 11, 30, 23, 59, 59)],
+    [local(2026, 12, 31, 23, 0), '01:00:00', local(2027, 1, 1, 1)],
+    [local(2027, 1, 1, 0, 30), '23:00:00', local(2026, 12, 31, 23)],
+    // Half a day either way: the nearer side wins.
+    [local(2026, 11, 24, 6), '17:59:00', local(2026, 11, 24, 17, 59)],
+    [local(2026, 11, 24, 6), '18:01:00', local(2026, 11, 23, 18, 1)],
+  ];
+  for (const [clock, text, expected] of cases) {
+    assert.equal(
+      parseTimestampAt(text, clock),
+      expected,
+      `${text} at ${clock}`,
+    );
+  }
+
+  assertNear(
+    parseTimestampAt('07:19:16.123456789', local(2026, 11, 24, 7, 20)),
+    local(2026, 11, 24, 7, 19, 16) + 123.456_789,
+  );
+  for (const text of [
+    '24:00:00',
+    '23:60:00',
+    '23:59:60',
+    '7:19:16',
+    '07:19',
+    '07:19:16.',
+    '07:19:16.1234567890',
+  ]) {
+    assert.equal(
+      parseTimestampAt(text, local(2026, 11, 24, 12)),
+      undefined,
+      text,
+    );
   }
 });

@@ -12,6 +12,8 @@ process.env.TZ = 'UTC';
 type RequestVector = {
   readonly name: string;
   readonly payload_base64: string;
+  /** The server's clock when the case depends on it (a time of day, a lone epoch number). */
+  readonly now_ms?: number;
   readonly expect: {
     readonly kind: 'heartbeat' | 'malformed';
     readonly label?: string;
@@ -34,7 +36,6 @@ function readVectors<T>(file: string): T[] {
     text,
     (_key, value: unknown) => value ?? undefined,
   );
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- fixtures of a known shape
   return (vectors as {cases: T[]}).cases;
 }
 
@@ -42,38 +43,56 @@ const requests = readVectors<RequestVector>('requests.json');
 const replies = readVectors<ReplyVector>('replies.json');
 
 test('the vector files are there to test against', () => {
-  assert.ok(requests.length >= 30);
+  assert.ok(requests.length >= 50);
   assert.ok(replies.length >= 10);
 });
 
+/** A case without a clock reads the same whatever the clock: try it at very different ones. */
+const clocksForCasesWithoutOne = [
+  Date.UTC(2026, 10, 24, 5, 31, 7),
+  Date.UTC(1970, 0, 1),
+  Date.UTC(2049, 5, 30, 23, 59, 59),
+];
+
 for (const vector of requests) {
-  test(`request vector: ${vector.name}`, () => {
-    const parsed = parseRequest(Buffer.from(vector.payload_base64, 'base64'));
-    const {expect} = vector;
-    if (expect.kind === 'malformed') {
-      assert.equal(parsed.kind, 'malformed');
-      assert.ok(expect.reason, 'the vector names a reason');
-      assert.equal(parsed.kind === 'malformed' && parsed.reason, expect.reason);
-      return;
-    }
+  const clocks =
+    vector.now_ms === undefined ? clocksForCasesWithoutOne : [vector.now_ms];
+  for (const now of clocks) {
+    test(`request vector: ${vector.name} (clock at ${new Date(now).toISOString()})`, () => {
+      checkRequest(vector, now);
+    });
+  }
+}
 
-    assert.equal(parsed.kind, 'heartbeat');
-    if (parsed.kind !== 'heartbeat') {
-      return;
-    }
+function checkRequest(vector: RequestVector, now: number): void {
+  const parsed = parseRequest(
+    Buffer.from(vector.payload_base64, 'base64'),
+    now,
+  );
+  const {expect} = vector;
+  if (expect.kind === 'malformed') {
+    assert.equal(parsed.kind, 'malformed');
+    assert.ok(expect.reason, 'the vector names a reason');
+    assert.equal(parsed.kind === 'malformed' && parsed.reason, expect.reason);
+    return;
+  }
 
-    assert.equal(parsed.label, expect.label);
-    assert.equal(parsed.seq, expect.seq);
-    if (expect.timestamp_ms === undefined) {
-      assert.equal(parsed.timestampMs, undefined);
-    } else {
-      assert.ok(parsed.timestampMs !== undefined, 'a timestamp');
-      assert.ok(
-        Math.abs(parsed.timestampMs - expect.timestamp_ms) <= 0.001,
-        `${parsed.timestampMs} is not within 0.001 of ${expect.timestamp_ms}`,
-      );
-    }
-  });
+  assert.equal(parsed.kind, 'heartbeat');
+  if (parsed.kind !== 'heartbeat') {
+    return;
+  }
+
+  assert.equal(parsed.label, expect.label);
+  assert.equal(parsed.seq, expect.seq);
+  if (expect.timestamp_ms === undefined) {
+    assert.equal(parsed.timestampMs, undefined);
+  } else {
+    assert.ok(parsed.timestampMs !== undefined, 'a timestamp');
+    assert.ok(
+      Math.abs(parsed.timestampMs - expect.timestamp_ms) <= 0.001,
+      `${parsed.timestampMs} is not within 0.001 of ${expect.timestamp_ms}`,
+    );
+  }
 }
 
 for (const vector of replies) {

@@ -4,6 +4,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import test from 'node:test';
 import {systemClock} from '../../source/clock.js';
 import {parseServerFlags} from '../../source/config/server-options.js';
+import {replyKind} from '../../source/protocol/format-reply.js';
 import {parseRequest} from '../../source/protocol/parse-request.js';
 import type {Heartbeat} from '../../source/protocol/types.js';
 import {seededRandom, type RandomSource} from '../../source/random.js';
@@ -119,8 +120,8 @@ function floodDatagram(random: RandomSource, index: number): Buffer {
 
 type FloodSocket = {
   readonly peer: UdpPeer;
-  /** Datagrams it sent that the parser takes as heartbeats: each is owed one reply at loss 0. */
-  heartbeats: number;
+  /** Datagrams it sent whose reply is not rate-limited (heartbeats, binary echoes): each is owed one at loss 0. */
+  owed: number;
 };
 
 test('a flood of random datagrams from several sockets: a real client still gets every reply, and the counts add up', async () => {
@@ -139,13 +140,13 @@ test('a flood of random datagrams from several sockets: a real client still gets
   const client = await UdpPeer.open();
   const flooders: FloodSocket[] = [];
   for (let index = 0; index < 6; index++) {
-    flooders.push({peer: await UdpPeer.open(), heartbeats: 0});
+    flooders.push({peer: await UdpPeer.open(), owed: 0});
   }
 
-  const handled = () => store.totals.received + store.totals.malformed;
+  // Every datagram counts as received, malformed ones too.
+  const handled = () => store.totals.received;
   const inFlight = () => sent - handled();
   let sent = 0;
-  let floodHeartbeats = 0;
   let floodMalformed = 0;
   const floodOver = new AbortController();
   let clientSent = 0;
@@ -173,11 +174,13 @@ test('a flood of random datagrams from several sockets: a real client still gets
     for (let index = 0; index < 5000; index++) {
       const payload = floodDatagram(random, index);
       const flooder = flooders[index % flooders.length]!;
-      if (parseRequest(payload).kind === 'heartbeat') {
-        flooder.heartbeats++;
-        floodHeartbeats++;
-      } else {
+      const request = parseRequest(payload, Date.now());
+      if (request.kind === 'malformed') {
         floodMalformed++;
+      }
+
+      if (replyKind('auto', request) !== 'error') {
+        flooder.owed++;
       }
 
       // A window of datagrams in flight, so a small kernel receive buffer never overflows:
@@ -194,7 +197,7 @@ test('a flood of random datagrams from several sockets: a real client still gets
     // A last heartbeat from each socket: its reply is the last one sent there, so once it is in,
     // every reply the flood drew has arrived (loopback keeps the order).
     for (const flooder of flooders) {
-      flooder.heartbeats++;
+      flooder.owed++;
       sent++;
       await flooder.peer.send('Heartbeat 0', port);
     }
@@ -211,17 +214,19 @@ test('a flood of random datagrams from several sockets: a real client still gets
       await waitFor(
         () =>
           flooder.peer.texts().filter((text) => !errorReplyText.test(text))
-            .length >= flooder.heartbeats,
+            .length >= flooder.owed,
         {message: `the replies to flood socket ${index}`},
       );
     }
 
     const {totals} = store;
     assert.equal(running.server.internalErrors, 0);
-    assert.equal(totals.received, clientSent + floodHeartbeats + 6);
+    assert.equal(totals.received, sent);
     assert.equal(totals.malformed, floodMalformed);
-    assert.equal(totals.received + totals.malformed, sent);
-    assert.equal(totals.replied, totals.received, 'loss 0: every heartbeat');
+    assert.equal(
+      totals.replied + totals.dropped + totals.unanswered,
+      totals.received,
+    );
     assert.equal(totals.dropped, 0);
     assert.equal(totals.refused, 0);
     assert.equal(store.clientCount, 1 + flooders.length);
@@ -244,11 +249,16 @@ test('a flood of random datagrams from several sockets: a real client still gets
       );
       assert.equal(
         flooder.peer.replies.length,
-        flooder.heartbeats + errors.length,
-        `flood socket ${index}: one reply per heartbeat, the rest errors`,
+        flooder.owed + errors.length,
+        `flood socket ${index}: one reply per heartbeat and binary datagram, the rest errors`,
       );
       const counted = store.get(`127.0.0.1:${flooder.peer.port}`);
-      assert.equal(counted?.received, flooder.heartbeats);
+      assert.ok(counted);
+      assert.equal(counted.replied, flooder.owed + errors.length);
+      assert.equal(
+        counted.replied + counted.dropped + counted.unanswered,
+        counted.received,
+      );
     }
 
     for (const peer of [client, ...flooders.map((flooder) => flooder.peer)]) {

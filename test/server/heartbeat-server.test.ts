@@ -27,14 +27,14 @@ async function withServer(
 async function sendHandled(
   server: TestServer,
   peer: UdpPeer,
-  payload: string,
+  payload: string | Uint8Array,
 ): Promise<void> {
   const {totals} = server.running.store;
-  const before = totals.received + totals.malformed + totals.refused;
+  const before = totals.received + totals.refused;
   await peer.send(payload, server.port);
   await waitFor(() => {
     const after = server.running.store.totals;
-    return after.received + after.malformed + after.refused > before;
+    return after.received + after.refused > before;
   });
 }
 
@@ -165,20 +165,22 @@ test('echo mode sends a binary payload back byte for byte', async () => {
   );
 });
 
-test('a malformed request gets one short ERROR reply per second, and is counted', async () => {
+test('a malformed text datagram gets one short ERROR per second; one held back is unanswered', async () => {
   await withServer({lossPercent: 0}, async (server, peer) => {
     assert.equal(
-      await peer.request('hello world', server.port),
+      await peer.request('-7 yesterday', server.port),
       'ERROR bad sequence number',
     );
-    await sendHandled(server, peer, 'hello again');
-    await sendHandled(server, peer, Buffer.alloc(65_000, 0x41).toString());
+    await sendHandled(server, peer, '-8 yesterday');
+    await sendHandled(server, peer, Buffer.alloc(65_000, 0x41));
     // The next reply is the heartbeat's: the two malformed ones within the second got none.
     assert.match(await peer.request('1', server.port), seedReply);
     assert.equal(peer.replies.length, 2);
     server.clock.advance(1001);
-    const reply = await peer.request('\u0000', server.port);
-    assert.equal(reply, 'ERROR control character');
+    assert.equal(
+      await peer.request('7\tnot-a-date', server.port),
+      'ERROR bad timestamp',
+    );
     for (const each of peer.replies) {
       assert.ok(
         each.length <= 64 || seedReply.test(each.toString()),
@@ -187,10 +189,175 @@ test('a malformed request gets one short ERROR reply per second, and is counted'
     }
 
     const client = server.running.store.get(`127.0.0.1:${peer.port}`);
-    assert.equal(client?.malformed, 4);
-    assert.equal(client?.received, 1);
-    assert.equal(server.running.store.totals.malformed, 4);
+    assert.deepEqual(
+      {
+        received: client?.received,
+        malformed: client?.malformed,
+        replied: client?.replied,
+        dropped: client?.dropped,
+        unanswered: client?.unanswered,
+      },
+      {received: 5, malformed: 4, replied: 3, dropped: 0, unanswered: 2},
+    );
+    const {totals} = server.running.store;
+    assert.equal(totals.malformed, 4);
+    assert.equal(totals.unanswered, 2);
+    assert.equal(
+      totals.received,
+      totals.replied + totals.dropped + totals.unanswered,
+    );
+    // The event convention: malformed, then its reply's event, or `;unanswered` and nothing.
+    assert.deepEqual(
+      server.events.map(({event, detail}) => `${event} ${detail ?? ''}`.trim()),
+      [
+        'malformed bad sequence number',
+        'replied lost_in_between=0',
+        'malformed bad sequence number;unanswered',
+        'malformed too long;unanswered',
+        'replied lost_in_between=0',
+        'malformed bad timestamp',
+        'replied lost_in_between=0',
+      ],
+    );
   });
+});
+
+test('auto echoes a binary datagram byte for byte, and is never rate-limited for it', async () => {
+  await withServer({lossPercent: 0}, async (server, peer) => {
+    // A binary pinger's struct: magic, sequence number, send time.
+    const struct = Buffer.alloc(20);
+    struct.writeUInt32BE(0xfe_ed_be_ef, 0);
+    struct.writeUInt32BE(7, 4);
+    struct.writeDoubleBE(server.clock.now, 8);
+    for (const payload of [
+      Buffer.alloc(8),
+      struct,
+      Buffer.from([0xff, 0xfe, 0x37]),
+      Buffer.alloc(1024, 0xff),
+    ]) {
+      const before = peer.replies.length;
+      await peer.send(payload, server.port);
+      const reply = await waitFor(() => peer.replies[before], {
+        message: 'an echo',
+      });
+      assert.deepEqual(reply, payload);
+    }
+
+    const client = server.running.store.get(`127.0.0.1:${peer.port}`);
+    assert.equal(client?.received, 4);
+    assert.equal(client?.malformed, 4);
+    assert.equal(client?.replied, 4);
+    assert.equal(client?.unanswered, 0);
+  });
+});
+
+test('--reply json answers a malformed datagram with a JSON error, so a JSON client never chokes', async () => {
+  await withServer(
+    {lossPercent: 0, replyMode: 'json'},
+    async (server, peer) => {
+      const reply = await peer.request('-7 yesterday', server.port);
+      assert.deepEqual(JSON.parse(reply), {error: 'bad sequence number'});
+      server.clock.advance(1000);
+      const binary = await peer.request(Buffer.alloc(8), server.port);
+      assert.deepEqual(JSON.parse(binary), {error: 'control character'});
+      server.clock.advance(1000);
+      const long = await peer.request(Buffer.alloc(2000, 0x61), server.port);
+      assert.deepEqual(JSON.parse(long), {error: 'too long'});
+      const ok: unknown = JSON.parse(await peer.request('Ping 3', server.port));
+      assert.deepEqual(ok, {
+        seq: 3,
+        delay_ms: null,
+        lost_in_between: 0,
+        state: 'alive',
+      });
+      for (const each of peer.replies.slice(0, 3)) {
+        assert.ok(each.length <= 64);
+      }
+    },
+  );
+});
+
+test('--reply seed answers a binary datagram with an error; --reply echo echoes malformed text', async () => {
+  await withServer(
+    {lossPercent: 0, replyMode: 'seed'},
+    async (server, peer) => {
+      assert.equal(
+        await peer.request(Buffer.alloc(8), server.port),
+        'ERROR control character',
+      );
+    },
+  );
+  await withServer(
+    {lossPercent: 0, replyMode: 'echo'},
+    async (server, peer) => {
+      assert.equal(
+        await peer.request('-7 yesterday', server.port),
+        '-7 YESTERDAY',
+      );
+      assert.equal(
+        await peer.request('-8 yesterday', server.port),
+        '-8 YESTERDAY',
+      );
+      server.clock.advance(0);
+      assert.equal(
+        await peer.request(Buffer.alloc(1025, 0x61), server.port),
+        'ERROR too long',
+      );
+    },
+  );
+});
+
+test('the simulated loss applies to error replies and echoes too, each with its dropped event', async () => {
+  await withServer({lossPercent: 100}, async (server, peer) => {
+    await sendHandled(server, peer, '-7 yesterday');
+    await sendHandled(server, peer, Buffer.alloc(8));
+    await sendHandled(server, peer, 'Ping Java Udp Client');
+    await sendHandled(server, peer, '-8 yesterday');
+    const client = server.running.store.get(`127.0.0.1:${peer.port}`);
+    assert.deepEqual(
+      [client?.received, client?.replied, client?.dropped, client?.unanswered],
+      [4, 0, 3, 1],
+    );
+    assert.deepEqual(
+      server.events.map(({event, detail}) => `${event} ${detail ?? ''}`.trim()),
+      [
+        'malformed bad sequence number',
+        'dropped',
+        'malformed control character',
+        'dropped',
+        'dropped',
+        'malformed bad sequence number;unanswered',
+      ],
+    );
+    assert.equal(peer.replies.length, 0);
+    server.running.loss.set(0);
+    assert.match(
+      await peer.request('1', server.port),
+      /Number of packets lost in between = 3$/v,
+    );
+  });
+});
+
+test('--client-key host: a client that opens a new socket for every heartbeat is one client', async () => {
+  const server = await startTestServer({lossPercent: 0, clientKey: 'host'});
+  try {
+    for (let seq = 1; seq <= 3; seq++) {
+      const peer = await UdpPeer.open();
+      try {
+        assert.match(await peer.request(`${seq}`, server.port), seedReply);
+      } finally {
+        await peer.close();
+      }
+    }
+
+    assert.equal(server.running.store.clientCount, 1);
+    const client = server.running.store.get('127.0.0.1');
+    assert.equal(client?.received, 3);
+    assert.equal(client?.lost, 0);
+    assert.equal(client?.lastSeq, 3);
+  } finally {
+    await server.running.close();
+  }
 });
 
 test('datagrams from outside --allow are refused and never answered', async () => {
@@ -228,16 +395,22 @@ test('a stream of garbage never stops the server', async () => {
       await sendHandled(server, peer, payload);
     }
 
-    await peer.send(Buffer.from([0xc3, 0x28]), server.port);
-    await peer.send(Buffer.alloc(65_507, 0xff), server.port);
-    const before = peer.replies.length;
-    assert.match(
-      await peer.request('Heartbeat 9', server.port),
-      /^HEARTBEAT 9$/v,
-    );
-    assert.ok(peer.replies.length > before);
+    await sendHandled(server, peer, Buffer.from([0xc3, 0x28]));
+    await sendHandled(server, peer, Buffer.alloc(65_507, 0xff));
+    await peer.send('Heartbeat 9', server.port);
+    await waitFor(() => peer.texts().includes('HEARTBEAT 9'), {
+      message: 'the heartbeat answered after the garbage',
+    });
     for (const each of peer.replies) {
       assert.ok(each.length <= 1024);
     }
+
+    const {totals} = server.running.store;
+    assert.equal(totals.received, garbage.length + 3);
+    assert.equal(
+      totals.received,
+      totals.replied + totals.dropped + totals.unanswered,
+    );
+    assert.equal(server.running.server.internalErrors, 0);
   });
 });

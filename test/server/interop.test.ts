@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import {startTestServer, type TestServer} from '../helpers/test-server.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 /**
- * The messages real heartbeat and pinger clients send (PROTOCOL.md), over real UDP, and the reply
- * each of those clients expects under `--reply auto`.
+ * The messages real heartbeat and pinger clients send (docs/protocol.md), over real UDP, and the
+ * reply each of those clients expects under `--reply auto`.
  */
 type Case = {
   readonly client: string;
@@ -17,7 +18,9 @@ const seed =
   /^Packet delivery delay = -?(?:\d+ days?, )?\d+:\d\d:\d\d\.\d{6}, Number of packets lost in between = 0$/v;
 const seedUnknown =
   'Packet delivery delay = unknown, Number of packets lost in between = 0';
-const upper = (payload: string) => payload.toUpperCase();
+// The classic pinger server's `message.upper()` on bytes: ASCII letters only.
+const upper = (payload: string) =>
+  payload.replaceAll(/[a-z]/gv, (letter) => letter.toUpperCase());
 
 function pythonDatetime(ms: number, withFraction: boolean): string {
   const date = new Date(ms);
@@ -107,6 +110,33 @@ const cases: Case[] = [
     payload: (server) => `PING 0 ${Math.round(server.clock.now)}\r\n`,
     reply: upper,
   },
+  {
+    client: 'a Java pinger with free text after its label',
+    payload: () => 'Ping Java Udp Client',
+    reply: () => 'PING JAVA UDP CLIENT',
+  },
+  {
+    client: 'a pinger whose label ends in dots',
+    payload: () => 'ping...',
+    reply: () => 'PING...',
+  },
+  {
+    client: 'a pinger with a label in another script',
+    payload: () => 'Привет 1',
+    reply: () => 'Привет 1',
+  },
+  {
+    client: 'a Java pinger that sends System.currentTimeMillis() alone',
+    payload: (server) => `Ping ${Math.round(server.clock.now - 40)}`,
+    reply: upper,
+  },
+  {
+    client: 'a client that sends a sequence number and a time of day',
+    payload: (server) =>
+      `2 ${pythonDatetime(server.clock.now - 3000, false).slice(11)}`,
+    reply:
+      /^Packet delivery delay = 0:00:03\.000000, Number of packets lost in between = 0$/v,
+  },
 ];
 
 for (const each of cases) {
@@ -152,6 +182,34 @@ test('an IPv6 client is tracked, and IPv4 through an IPv6 socket shows as plain 
   } finally {
     await v6.close();
     await v4.close();
+    await server.running.close();
+  }
+});
+
+test('interoperates with a binary pinger: its struct comes back byte for byte', async () => {
+  const server = await startTestServer({lossPercent: 0});
+  const peer = await UdpPeer.open();
+  try {
+    for (const struct of [
+      Buffer.from([
+        0xfe, 0xed, 0, 0, 0, 7, 0x41, 0xd9, 0x9a, 0x9b, 0x6c, 0, 0, 0,
+      ]),
+      Buffer.alloc(8),
+    ]) {
+      const before = peer.replies.length;
+      await peer.send(struct, server.port);
+      const reply = await waitFor(() => peer.replies[before], {
+        message: 'the echo',
+      });
+      assert.deepEqual(reply, struct);
+    }
+
+    const client = server.running.store.get(`127.0.0.1:${peer.port}`);
+    assert.equal(client?.received, 2);
+    assert.equal(client?.malformed, 2, 'counted as malformed: not read');
+    assert.equal(client?.replied, 2);
+  } finally {
+    await peer.close();
     await server.running.close();
   }
 });

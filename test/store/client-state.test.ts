@@ -131,7 +131,15 @@ test('the history strip keeps outcomes oldest first, lost ones where the gap was
   client.recordReply(false);
   client.recordHeartbeat(heartbeat(5), start);
   client.recordReply(true);
+  // A malformed datagram is one outcome, whether its reply went out, was dropped or held back.
   client.recordMalformed();
+  client.recordReply(true);
+  client.recordMalformed();
+  client.recordReply(false);
+  client.recordMalformed();
+  client.recordUnanswered();
+  client.recordHeartbeat(heartbeat(6), start);
+  client.recordReply(false);
   assert.deepEqual(client.history(), [
     'replied',
     'dropped',
@@ -139,7 +147,78 @@ test('the history strip keeps outcomes oldest first, lost ones where the gap was
     'lost',
     'replied',
     'malformed',
+    'malformed',
+    'malformed',
+    'dropped',
   ]);
+  assert.equal(client.received, 7);
+  assert.equal(client.replied + client.dropped + client.unanswered, 7);
+});
+
+const hourMs = 3_600_000;
+
+test('a delay within 10 s of a quarter hour is a time zone: delays are net of it', () => {
+  const client = newClient();
+  assert.equal(client.clockOffsetMs, undefined);
+  // A client in UTC, a server 5:30 ahead: its local times are 5:30 behind.
+  const offset = 5.5 * hourMs;
+  client.recordHeartbeat(heartbeat(1, start - offset - 0.4), start);
+  assert.equal(client.clockOffsetMs, -offset);
+  assert.ok(Math.abs(client.delayLastMs! - 0.4) < 1e-3);
+  client.recordHeartbeat(heartbeat(2, start - offset + 9000), start + 1000);
+  assert.equal(client.clockOffsetMs, -offset);
+  assert.ok(Math.abs(client.delayLastMs! - -8000) < 1e-6);
+  // A heartbeat minutes late stays minutes late: no quarter hour is within 10 s of it.
+  client.recordHeartbeat(heartbeat(3, start - offset - 180_000), start + 2000);
+  assert.equal(client.clockOffsetMs, -offset);
+  assert.ok(Math.abs(client.delayLastMs! - 182_000) < 1e-6);
+  assert.ok(Math.abs(client.delayMinMs! - -8000) < 1e-6);
+  assert.ok(Math.abs(client.delayMaxMs! - 182_000) < 1e-6);
+  // The client's clock moves to the server's zone: that is a zone too.
+  client.recordHeartbeat(heartbeat(4, start + 3000 - 2), start + 3000);
+  assert.equal(client.clockOffsetMs, undefined);
+  assert.ok(Math.abs(client.delayLastMs! - 2) < 1e-6);
+  // The offset survives a reset of the counters: it belongs to the client, not the run.
+  client.recordHeartbeat(
+    heartbeat(5, start + 4000 + 9.75 * hourMs),
+    start + 4000,
+  );
+  client.resetCounters();
+  assert.equal(client.clockOffsetMs, 9.75 * hourMs);
+});
+
+test('time zone offsets: whole quarter hours up to 14 h, within 10 s, either way', () => {
+  const delayOf = (rawDelayMs: number) => {
+    const client = newClient();
+    client.recordHeartbeat(heartbeat(1, start - rawDelayMs), start);
+    return {offset: client.clockOffsetMs, delay: client.delayLastMs!};
+  };
+
+  assert.deepEqual(delayOf(14 * hourMs + 10_000), {
+    offset: -14 * hourMs,
+    delay: 10_000,
+  });
+  assert.deepEqual(delayOf(-14 * hourMs - 10_000), {
+    offset: 14 * hourMs,
+    delay: -10_000,
+  });
+  assert.deepEqual(delayOf(14.25 * hourMs), {
+    offset: undefined,
+    delay: 14.25 * hourMs,
+  });
+  assert.deepEqual(delayOf(0.25 * hourMs - 10_001), {
+    offset: undefined,
+    delay: 0.25 * hourMs - 10_001,
+  });
+  assert.deepEqual(delayOf(0.75 * hourMs + 5000), {
+    offset: -0.75 * hourMs,
+    delay: 5000,
+  });
+  assert.deepEqual(delayOf(-9999), {offset: undefined, delay: -9999});
+  assert.deepEqual(delayOf(7 * hourMs + 20 * 60_000), {
+    offset: undefined,
+    delay: 7 * hourMs + 20 * 60_000,
+  });
 });
 
 test('the history strip keeps the last 24 outcomes, and a huge gap fills it with losses', () => {
@@ -178,8 +257,10 @@ test('resetting zeroes counters, delays and history but keeps identity and seque
   client.recordHeartbeat(heartbeat(4, start), start + 9);
   client.recordReply(false);
   client.recordMalformed();
+  client.recordUnanswered();
   client.resetCounters();
   assert.equal(client.received, 0);
+  assert.equal(client.unanswered, 0);
   assert.equal(client.dropped, 0);
   assert.equal(client.malformed, 0);
   assert.equal(client.lost, 0);

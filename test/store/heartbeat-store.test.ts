@@ -165,6 +165,7 @@ test('reply events carry the heartbeat, the N of the reply and the state', () =>
     replied: 1,
     dropped: 2,
     malformed: 0,
+    unanswered: 0,
     refused: 0,
     evicted: 0,
   });
@@ -192,22 +193,22 @@ test('refused datagrams are counted and create no client', () => {
   ]);
 });
 
-test('a malformed datagram counts as malformed, not received, and shows its sender is running', () => {
+test('a malformed datagram is received and malformed, and shows its sender is running', () => {
   const {store, events, now, advance} = setup();
   const client = store.recordMalformed(
     '192.0.2.7',
     5000,
     'bad timestamp',
     now(),
+    true,
   );
+  assert.ok(client, 'its error reply is not held back');
   assert.equal(client.malformed, 1);
-  assert.equal(client.received, 0);
+  assert.equal(client.received, 1);
   assert.equal(client.lastSeen, now());
   assert.equal(client.lastHeartbeat, undefined);
-  assert.equal(client.lossPercent, undefined);
-  assert.deepEqual(client.history(), ['malformed']);
   assert.equal(store.totals.malformed, 1);
-  assert.equal(store.totals.received, 0);
+  assert.equal(store.totals.received, 1);
   assert.equal(store.lastActivity, now());
   assert.deepEqual(events.at(-1), {
     time: start,
@@ -218,24 +219,178 @@ test('a malformed datagram counts as malformed, not received, and shows its send
     detail: 'bad timestamp',
     state: 'alive',
   });
+  store.recordReply(client, true, now());
+  assert.equal(client.replied, 1);
+  assert.equal(events.at(-1)?.event, 'replied');
+  assert.deepEqual(client.history(), ['malformed']);
   // It is an arrival for liveness: the interval between two datagrams is learned.
   advance(500);
-  store.recordMalformed('192.0.2.7', 5000, 'control character', now());
+  const again = store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'control character',
+    now(),
+    false,
+  );
+  assert.equal(again, client);
   assert.equal(client.intervalMeanMs, 500);
   assert.equal(client.lastSeen, now());
 });
 
-test('the error-reply limit is one per client per second', () => {
-  const {store, now, advance} = setup();
-  const a = store.recordMalformed('192.0.2.7', 5000, 'too long', now());
-  const b = store.recordMalformed('192.0.2.8', 5000, 'too long', now());
-  assert.equal(store.mayReplyError(a, now()), true);
-  assert.equal(store.mayReplyError(a, now()), false);
-  assert.equal(store.mayReplyError(b, now()), true);
+test('every reply of a malformed datagram is replied or dropped, with its event after the malformed one', () => {
+  const {store, events, now, advance} = setup();
+  const client = store.recordHeartbeat(
+    '192.0.2.7',
+    5000,
+    heartbeat(4, now() - 3),
+    now(),
+  );
+  store.recordReply(client, false, now());
+  advance(100);
+  const record = store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'not UTF-8',
+    now(),
+    false,
+  );
+  assert.ok(record);
+  assert.equal(record.droppedSinceReply, 1);
+  store.recordReply(record, true, now());
+  assert.deepEqual(
+    events.slice(-2).map(({event, seq, delayMs, detail}) => ({
+      event,
+      seq,
+      delayMs,
+      detail,
+    })),
+    [
+      {
+        event: 'malformed',
+        seq: undefined,
+        delayMs: undefined,
+        detail: 'not UTF-8',
+      },
+      // The reply answers the malformed datagram: no seq or delay of the heartbeat before it.
+      {
+        event: 'replied',
+        seq: undefined,
+        delayMs: undefined,
+        detail: 'lost_in_between=1',
+      },
+    ],
+  );
+  assert.equal(record.droppedSinceReply, 0);
+  assert.deepEqual(record.history(), ['dropped', 'malformed']);
+  assert.equal(record.received, record.replied + record.dropped);
+});
+
+test('error replies: one per client per second; one held back is unanswered and ends the malformed event', () => {
+  const {store, events, now, advance} = setup();
+  const first = store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'too long',
+    now(),
+    true,
+  );
+  assert.ok(first);
+  store.recordReply(first, true, now());
+  const other = store.recordMalformed(
+    '192.0.2.8',
+    5000,
+    'too long',
+    now(),
+    true,
+  );
+  assert.ok(other, 'another client has a limit of its own');
+  store.recordReply(other, false, now());
   advance(999);
-  assert.equal(store.mayReplyError(a, now()), false);
+  const count = events.length;
+  assert.equal(
+    store.recordMalformed('192.0.2.7', 5000, 'too long', now(), true),
+    undefined,
+  );
+  assert.deepEqual(events.slice(count), [
+    {
+      time: start + 999,
+      event: 'malformed',
+      client: '192.0.2.7:5000',
+      seq: undefined,
+      delayMs: undefined,
+      detail: 'too long;unanswered',
+      state: 'alive',
+    },
+  ]);
+  // An echo is never held back.
+  const echoed = store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'not UTF-8',
+    now(),
+    false,
+  );
+  assert.ok(echoed);
+  store.recordReply(echoed, true, now());
   advance(1);
-  assert.equal(store.mayReplyError(a, now()), true);
+  const later = store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'too long',
+    now(),
+    true,
+  );
+  assert.ok(later, 'a second later the limit allows one more');
+  store.recordReply(later, true, now());
+  assert.equal(first.received, 4);
+  assert.equal(first.replied, 3);
+  assert.equal(first.unanswered, 1);
+  assert.equal(first.malformed, 4);
+  assert.deepEqual(first.history(), [
+    'malformed',
+    'malformed',
+    'malformed',
+    'malformed',
+  ]);
+  assert.deepEqual(store.totals, {
+    received: 5,
+    replied: 3,
+    dropped: 1,
+    malformed: 5,
+    unanswered: 1,
+    refused: 0,
+    evicted: 0,
+  });
+});
+
+test('--client-key host: every port of an address is one client, keyed by the address', () => {
+  let now = start;
+  const store = new HeartbeatStore({clock: () => now, clientKey: 'host'});
+  const a = store.recordHeartbeat('192.0.2.7', 5000, heartbeat(1), now);
+  now += 1000;
+  const b = store.recordHeartbeat('192.0.2.7', 5001, heartbeat(2), now);
+  const mapped = store.recordHeartbeat(
+    '::ffff:192.0.2.8',
+    6000,
+    heartbeat(1),
+    now,
+  );
+  const v6 = store.recordHeartbeat('2001:db8::1', 7000, heartbeat(1), now);
+  assert.equal(a, b);
+  assert.equal(a.key, '192.0.2.7');
+  assert.equal(a.received, 2);
+  assert.equal(a.lost, 0);
+  assert.equal(a.intervalMeanMs, 1000);
+  assert.equal(store.clientCount, 3);
+  assert.equal(store.get('192.0.2.7'), a);
+  assert.equal(store.get('192.0.2.8'), mapped);
+  assert.equal(store.get('2001:db8::1'), v6);
+  assert.equal(store.get('192.0.2.7:5000'), undefined);
+  // By default the ports stay apart.
+  const byAddress = new HeartbeatStore({clock: () => now});
+  byAddress.recordHeartbeat('192.0.2.7', 5000, heartbeat(1), now);
+  byAddress.recordHeartbeat('192.0.2.7', 5001, heartbeat(1), now);
+  assert.equal(byAddress.clientCount, 2);
 });
 
 test('statistics against values worked by hand', () => {
@@ -321,7 +476,7 @@ test('clients are listed least recently seen first', () => {
   store.recordHeartbeat('192.0.2.3', 1, heartbeat(1), now());
   assert.deepEqual(keys(store), ['192.0.2.1:1', '192.0.2.2:1', '192.0.2.3:1']);
   advance(1);
-  store.recordMalformed('192.0.2.1', 1, 'bad sequence number', now());
+  store.recordMalformed('192.0.2.1', 1, 'bad sequence number', now(), false);
   assert.deepEqual(keys(store), ['192.0.2.2:1', '192.0.2.3:1', '192.0.2.1:1']);
   advance(1);
   store.recordHeartbeat('192.0.2.3', 1, heartbeat(2), now());
@@ -358,10 +513,11 @@ test('when full, the least recently seen client is evicted', () => {
   assertCountsConsistent(store);
   // A malformed datagram from a new source evicts too; the evicted client comes back as new.
   advance(10);
-  store.recordMalformed('192.0.2.2', 1, 'too long', now());
+  store.recordMalformed('192.0.2.2', 1, 'too long', now(), false);
   assert.equal(store.totals.evicted, 2);
   assert.equal(store.get('192.0.2.3:1'), undefined);
-  assert.equal(store.get('192.0.2.2:1')?.received, 0);
+  assert.equal(store.get('192.0.2.2:1')?.received, 1);
+  assert.equal(store.get('192.0.2.2:1')?.malformed, 1);
   assertCountsConsistent(store);
 });
 
@@ -399,7 +555,7 @@ test('resetCounters zeroes counters, statistics, history and totals; clients and
   store.recordRefused('203.0.113.1', 1, now());
   advance(100);
   store.recordHeartbeat('192.0.2.1', 1, heartbeat(4, now() - 1), now());
-  store.recordMalformed('192.0.2.1', 1, 'too long', now());
+  store.recordMalformed('192.0.2.1', 1, 'too long', now(), false);
   // Let the second client go stopped.
   advance(10_000);
   store.evaluateLiveness(now());
@@ -412,6 +568,7 @@ test('resetCounters zeroes counters, statistics, history and totals; clients and
     replied: 0,
     dropped: 0,
     malformed: 0,
+    unanswered: 0,
     refused: 0,
     evicted: 0,
   });
@@ -441,20 +598,27 @@ test('forgetStopped drops only the stopped clients', () => {
   store.evaluateLiveness(now());
   assert.deepEqual(store.countByState(), {alive: 1, late: 2, stopped: 0});
   assert.equal(store.forgetStopped(), 0);
-  advance(1500);
+  // A client with one heartbeat is not stopped before 10 s of silence.
+  advance(7499);
   store.evaluateLiveness(now());
-  assert.deepEqual(store.countByState(), {alive: 1, late: 0, stopped: 2});
+  assert.deepEqual(store.countByState(), {alive: 0, late: 3, stopped: 0});
+  advance(1);
+  store.evaluateLiveness(now());
+  assert.deepEqual(store.countByState(), {alive: 0, late: 1, stopped: 2});
   const {version} = store;
   assert.equal(store.forgetStopped(), 2);
   assert.ok(store.version > version);
   assert.deepEqual(keys(store), ['192.0.2.3:1']);
   assert.equal(store.get('192.0.2.1:1'), undefined);
-  assert.deepEqual(store.countByState(), {alive: 1, late: 0, stopped: 0});
+  assert.deepEqual(store.countByState(), {alive: 0, late: 1, stopped: 0});
   assertCountsConsistent(store);
-  // The survivor's deadline moved with it: it still goes late on time.
-  advance(1000);
+  // The survivor's deadline moved with it: it still goes stopped on time.
+  advance(2499);
   store.evaluateLiveness(now());
   assert.equal(store.get('192.0.2.3:1')?.state, 'late');
+  advance(1);
+  store.evaluateLiveness(now());
+  assert.equal(store.get('192.0.2.3:1')?.state, 'stopped');
 });
 
 test('version goes up on every change and only then', () => {
@@ -471,7 +635,7 @@ test('version goes up on every change and only then', () => {
   store.recordReply(client, true, now());
   assert.ok(changed());
   advance(1000);
-  store.recordMalformed('192.0.2.1', 1, 'too long', now());
+  store.recordMalformed('192.0.2.1', 1, 'too long', now(), false);
   assert.ok(changed());
   store.evaluateLiveness(now() + 10);
   assert.ok(!changed());
@@ -500,7 +664,7 @@ test('heartbeats per second over the last few seconds', () => {
   const rate = store.heartbeatsPerSecond(now());
   assert.ok(Math.abs(rate - 20) < 1, `rate ${rate}`);
   // Malformed datagrams are not heartbeats.
-  store.recordMalformed('192.0.2.1', 9, 'too long', now());
+  store.recordMalformed('192.0.2.1', 9, 'too long', now(), false);
   assert.equal(store.heartbeatsPerSecond(now()), rate);
   // Silence brings it down to 0 within the window.
   advance(1500);
@@ -530,14 +694,15 @@ test('without a sink nothing is emitted and everything still counts', () => {
   const client = store.recordHeartbeat('192.0.2.1', 1, heartbeat(1), now);
   store.recordReply(client, true, now);
   store.recordRefused('192.0.2.9', 1, now);
-  store.recordMalformed('192.0.2.2', 1, 'too long', now);
+  store.recordMalformed('192.0.2.2', 1, 'too long', now, false);
   now += 10_000;
   store.evaluateLiveness(now);
   assert.deepEqual(store.totals, {
-    received: 1,
+    received: 2,
     replied: 1,
     dropped: 0,
     malformed: 1,
+    unanswered: 0,
     refused: 1,
     evicted: 1,
   });

@@ -7,6 +7,7 @@ import {
   defaultIntervalMs,
   detectorMeanMs,
   detectorStdDevMs,
+  firstIntervalStoppedMs,
   intervalWindowSize,
   lateZ,
   LivenessDetector,
@@ -101,7 +102,9 @@ test('before any interval the detector assumes m = 1 s', () => {
   assert.equal(detector.meanMs, undefined);
   assert.equal(detector.stdDevMs, undefined);
   assert.equal(detector.lateAfterMs(undefined), 2000 + 250 * lateZ);
-  assert.equal(detector.stoppedAfterMs(undefined), 2000 + 250 * stoppedZ);
+  // phi 8 would come at 3.4 s; before a second heartbeat, stopped waits for 10 s of silence.
+  assert.equal(detector.stoppedAfterMs(undefined), firstIntervalStoppedMs);
+  assert.equal(firstIntervalStoppedMs, 10_000);
   assert.equal(detector.lateAfterMs(5000), 2000);
   assert.equal(detector.stoppedAfterMs(5000), 5000);
 });

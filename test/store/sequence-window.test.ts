@@ -184,7 +184,7 @@ test('after a reset of the counters a late number cannot make lost negative', ()
   assert.equal(window.lost, 0);
 });
 
-/** The rules of PROTOCOL.md written plainly, with a set of the numbers counted lost. */
+/** The rules of docs/protocol.md written plainly, with a set of the numbers counted lost. */
 class ModelWindow {
   lost = 0;
   reordered = 0;

@@ -139,16 +139,18 @@ test('the smallest deviation is m/4: a steady 10 Hz client is late at 2m + 25 z 
   assert.equal(stateAt(store, client, stoppedAt), 'stopped');
 });
 
-test('before its second heartbeat a client is judged with m = 1 s', () => {
+test('before its second heartbeat a client is late with m = 1 s, and not stopped before 10 s', () => {
   const {store} = setup();
   const client = store.recordHeartbeat('192.0.2.7', 5000, heartbeat(1), start);
   assert.equal(client.intervalMeanMs, undefined);
   const lateAt = start + 2000 + 250 * lateZ;
-  const stoppedAt = start + 2000 + 250 * stoppedZ;
+  // phi 8 with m = 1 s comes at 3.4 s: far too soon for a client that beats every 5 s.
+  assert.ok(2000 + 250 * stoppedZ < 4000);
+  const stoppedAt = start + 10_000;
   assert.equal(stateAt(store, client, lateAt - epsilon), 'alive');
   assert.equal(stateAt(store, client, lateAt + epsilon), 'late');
   assert.equal(stateAt(store, client, stoppedAt - epsilon), 'late');
-  assert.equal(stateAt(store, client, stoppedAt + epsilon), 'stopped');
+  assert.equal(stateAt(store, client, stoppedAt), 'stopped');
 });
 
 test('with --dead-after 2 s a 10 Hz client is late after 2m and stopped after 2 s', () => {
@@ -242,7 +244,13 @@ test('a malformed datagram resumes a stopped client too', () => {
   const client = store.recordHeartbeat('192.0.2.7', 5000, heartbeat(1), start);
   assert.equal(stateAt(store, client, start + 10_000), 'stopped');
   events.length = 0;
-  store.recordMalformed('192.0.2.7', 5000, 'bad timestamp', start + 20_000);
+  store.recordMalformed(
+    '192.0.2.7',
+    5000,
+    'bad timestamp',
+    start + 20_000,
+    true,
+  );
   assert.equal(client.state, 'alive');
   assert.deepEqual(
     events.map(({event, detail, state}) => [event, detail, state]),
@@ -253,20 +261,35 @@ test('a malformed datagram resumes a stopped client too', () => {
   );
 });
 
-test('a client that beats every 5 s is stopped once at first, then learned', () => {
+test('a client that beats every 5 s is never stopped: late once in its first interval, then learned', () => {
   const {store, events} = setup();
   const client = store.recordHeartbeat('192.0.2.7', 5000, heartbeat(0), start);
   for (let seq = 1; seq <= 5; seq++) {
     const now = start + seq * 5000;
-    store.evaluateLiveness(now - 1);
+    for (let tick = now - 4900; tick < now; tick += 100) {
+      store.evaluateLiveness(tick);
+    }
+
     store.recordHeartbeat('192.0.2.7', 5000, heartbeat(seq), now);
   }
 
   assert.deepEqual(
     events.filter(({event}) => event !== 'replied').map(({event}) => event),
-    ['late', 'stopped', 'resumed'],
+    ['late', 'resumed'],
   );
   assert.equal(client.intervalMeanMs, 5000);
+});
+
+test('a client that beats every 9.9 s is never stopped either', () => {
+  const {store, events} = setup();
+  store.recordHeartbeat('192.0.2.7', 5000, heartbeat(0), start);
+  store.evaluateLiveness(start + 9899);
+  store.recordHeartbeat('192.0.2.7', 5000, heartbeat(1), start + 9900);
+  store.evaluateLiveness(start + 9900 + 19_000);
+  assert.deepEqual(
+    events.map(({event}) => event),
+    ['late', 'resumed'],
+  );
 });
 
 test('countByState stays consistent through every transition, with many clients', () => {

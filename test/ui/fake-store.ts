@@ -35,6 +35,8 @@ export function fakeRecord(
     reordered: 0,
     restarts: 0,
     malformed: 0,
+    unanswered: 0,
+    clockOffsetMs: undefined,
     droppedSinceReply: 0,
     lastSeq: undefined,
     delayLastMs: undefined,
@@ -65,6 +67,7 @@ export class FakeStore implements StoreView {
     replied: 0,
     dropped: 0,
     malformed: 0,
+    unanswered: 0,
     refused: 0,
     evicted: 0,
   };
