@@ -51,6 +51,7 @@ function startDetail(
       ? undefined
       : `dead_after=${options.deadAfterMs / 1000}s`,
     `max_clients=${options.maxClients}`,
+    `client_key=${options.clientKey}`,
     options.allow ? `allow=${options.allow.text}` : undefined,
   ]
     .filter(Boolean)

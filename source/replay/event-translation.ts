@@ -25,6 +25,7 @@ export type ReplayStore = Pick<
   HeartbeatStore,
   | 'recordHeartbeat'
   | 'recordMalformed'
+  | 'recordUnansweredMalformed'
   | 'recordReply'
   | 'recordRefused'
   | 'evaluateLiveness'
@@ -131,7 +132,10 @@ function clientOf(row: LogRow): ClientAddress & {readonly key: string} {
   return {...parsed, key};
 }
 
-/** Until the store keys clients by address alone, such a client is kept under port 0. */
+/**
+ * The port to give the store. A client keyed by address alone (`--client-key host`) is one
+ * client whatever port it sent from: the store, made with that key, leaves the port out.
+ */
 function portOf(client: ClientAddress): number {
   return client.port ?? 0;
 }
@@ -150,16 +154,28 @@ function malformed(row: LogRow, context: TranslationContext): void {
   // The store keeps the reason only to show it: one this version does not name shows as recorded.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
   const recorded = reason as MalformedReason;
-  context.store.recordMalformed(
+  const {store} = context;
+  if (unanswered) {
+    // The run's rate limit held its error reply back: no reply row follows. The log decides, not
+    // the replayed store's rate limit, which never saw which replies were errors.
+    store.recordUnansweredMalformed(
+      client.address,
+      portOf(client),
+      recorded,
+      row.time,
+    );
+    context.awaitingReply = undefined;
+    return;
+  }
+
+  store.recordMalformed(
     client.address,
     portOf(client),
     recorded,
     row.time,
+    false,
   );
-  // Held back by the rate limit: no reply row follows. (The store counts `unanswered` once it can.)
-  context.awaitingReply = unanswered
-    ? undefined
-    : {client: client.key, time: row.time};
+  context.awaitingReply = {client: client.key, time: row.time};
 }
 
 /** `replied` or `dropped`: a heartbeat and its reply, or the reply to the malformed datagram just before. */

@@ -1,8 +1,10 @@
 import {summaryEvents} from '../output/summary.js';
+import type {ClientKeyMode} from '../store/client-key.js';
 import {HeartbeatStore} from '../store/heartbeat-store.js';
 import type {ClientRecord, EventName, EventSink} from '../store/types.js';
 import {
   eventTranslations,
+  parseClientKey,
   type TranslationContext,
 } from './event-translation.js';
 import type {LogRow} from './log-reader.js';
@@ -13,6 +15,19 @@ import {
   parseStartSettings,
   type StartSettings,
 } from './start-settings.js';
+
+/** Events of a datagram from a client, whose key the store made (a refused one's is always address and port). */
+const datagramEvents: ReadonlySet<string> = new Set([
+  'replied',
+  'dropped',
+  'malformed',
+]);
+
+/** A key without a port was made by `--client-key host`. */
+function keyModeOf(key: string | undefined): ClientKeyMode {
+  const client = key === undefined ? undefined : parseClientKey(key);
+  return client !== undefined && client.port === undefined ? 'host' : 'address';
+}
 
 export type ReplayDriverOptions = {
   /** Moves recorded time; the driver waits on it before each row. */
@@ -40,6 +55,8 @@ export class ReplayDriver {
   #lastTime = Number.NEGATIVE_INFINITY;
   #lossPercent: number | undefined;
   #lossChanged = false;
+  /** How the clients' keys were made, as the first client row shows, for a log that does not say. */
+  #keyedBy: ClientKeyMode = 'address';
   #finished = false;
   #shutDown = false;
   #stopped = false;
@@ -90,6 +107,7 @@ export class ReplayDriver {
       maxClients: this.#settings.maxClients,
       deadAfterMs: this.#settings.deadAfterMs,
       sink: this.#sink,
+      clientKey: this.#settings.clientKey ?? this.#keyedBy,
     });
     return this.#store;
   }
@@ -187,6 +205,10 @@ export class ReplayDriver {
     this.#lastTime = row.time;
     if (this.#finished && row.event !== 'stop') {
       return;
+    }
+
+    if (this.#store === undefined && datagramEvents.has(row.event)) {
+      this.#keyedBy = keyModeOf(row.client);
     }
 
     const context = this.#context;

@@ -1,3 +1,4 @@
+import type {ClientKeyMode} from '../store/client-key.js';
 import {defaultMaxClients} from '../store/heartbeat-store.js';
 
 /** What a replay needs to know of the run, read from the detail of its `start` row. */
@@ -10,6 +11,11 @@ export type StartSettings = {
   /** `--dead-after` in milliseconds; undefined for adaptive liveness. */
   readonly deadAfterMs: number | undefined;
   readonly maxClients: number;
+  /**
+   * `--client-key`, when the row says; undefined for a log older than that, whose clients' keys
+   * tell it instead (a key without a port is a host).
+   */
+  readonly clientKey: ClientKeyMode | undefined;
 };
 
 /** Most clients a replay tracks, whatever a log claims: the most `--max-clients` allows. */
@@ -53,6 +59,7 @@ export function parseStartSettings(detail: string | undefined): StartSettings {
   const seed = Number(fields.get('seed'));
   const deadAfterSeconds = numberWithUnit(fields.get('dead_after'), 's');
   const maxClients = Number(fields.get('max_clients'));
+  const clientKey = fields.get('client_key');
   return {
     listening: fields.get('listening'),
     lossPercent: loss !== undefined && loss >= 0 && loss <= 100 ? loss : 0,
@@ -65,5 +72,7 @@ export function parseStartSettings(detail: string | undefined): StartSettings {
       Number.isSafeInteger(maxClients) && maxClients >= 1
         ? Math.min(maxClients, maxReplayClients)
         : defaultMaxClients,
+    clientKey:
+      clientKey === 'address' || clientKey === 'host' ? clientKey : undefined,
   };
 }

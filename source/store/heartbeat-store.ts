@@ -210,13 +210,44 @@ export class HeartbeatStore implements StoreView {
     now: number,
     errorReply: boolean,
   ): ClientRecord | undefined {
+    return this.#recordMalformed(
+      address,
+      port,
+      reason,
+      now,
+      errorReply ? 'rate limit' : 'answered',
+    );
+  }
+
+  /**
+   * A malformed datagram whose error reply is known to have been held back, as a replayed log
+   * says: counted unanswered whatever the rate limit would decide now.
+   */
+  recordUnansweredMalformed(
+    address: string,
+    port: number,
+    reason: MalformedReason,
+    now: number,
+  ): void {
+    this.#recordMalformed(address, port, reason, now, 'held back');
+  }
+
+  #recordMalformed(
+    address: string,
+    port: number,
+    reason: MalformedReason,
+    now: number,
+    reply: 'answered' | 'rate limit' | 'held back',
+  ): ClientRecord | undefined {
     const client = this.#clientFor(address, port, now);
     client.recordMalformed();
     const totals = this.#totals;
     totals.received++;
     totals.malformed++;
     this.#arrive(client, now, false);
-    const heldBack = errorReply && !client.mayReplyError(now);
+    const heldBack =
+      reply === 'held back' ||
+      (reply === 'rate limit' && !client.mayReplyError(now));
     if (heldBack) {
       client.recordUnanswered();
       totals.unanswered++;

@@ -94,7 +94,8 @@ async function recordRun(file: string): Promise<string> {
     await waitForRow(file, (row) => row.event === 'loss', 'the loss change');
     await peer.send(heartbeat(9), port);
     await peer.send(heartbeat(9), port);
-    await peer.send('garbage x', port);
+    // No label, so read strictly: a bad sequence number, answered with an error.
+    await peer.send('-3 x', port);
     await peer.send(heartbeat(10), port);
     await waitForRow(
       file,
@@ -218,7 +219,7 @@ test('a log written by the built CLI with real clients replays to the same event
     assert.match(
       asText.stdout,
       new RegExp(
-        `^${start.time.replaceAll('+', String.raw`\+`)}  start +replay=true;speed=0;listening=`,
+        `^${start.time!.replaceAll('+', String.raw`\+`)}  start +replay=true;speed=0;listening=`,
         'v',
       ),
     );

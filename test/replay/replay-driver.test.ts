@@ -29,6 +29,7 @@ function row(
     seq: undefined,
     delayMs: undefined,
     detail: undefined,
+    clockOffsetMs: 0,
     ...fields,
   };
 }
@@ -96,11 +97,84 @@ test('a malformed datagram and the reply right after it: one datagram, its reply
   const first = driver.store.get(a)!;
   assert.equal(first.malformed, 1);
   assert.equal(first.replied, 1);
-  assert.equal(first.received, 0, 'no heartbeat was made up');
+  assert.equal(first.received, 1, 'one datagram, no heartbeat made up');
+  assert.equal(first.unanswered, 0);
   const second = driver.store.get(b)!;
   assert.equal(second.malformed, 1);
-  assert.equal(second.received, 1);
+  assert.equal(second.received, 2);
   assert.equal(second.dropped, 1);
+  assert.equal(second.unanswered, 1);
+  assert.equal(driver.store.totals.unanswered, 1);
+});
+
+test('the log decides which error replies were held back, not the replayed rate limit', async () => {
+  const {driver, events} = await play([
+    row(t0, 'start'),
+    // Held back although this client drew no error for a second: the log says so.
+    row(t0 + 5000, 'malformed', {
+      client: a,
+      detail: 'bad timestamp;unanswered',
+    }),
+    // Two answered in the same millisecond (echoes of binary datagrams), which a rate limit
+    // on errors would have held back.
+    row(t0 + 5001, 'malformed', {client: a, detail: 'not UTF-8'}),
+    row(t0 + 5001, 'replied', {client: a}),
+    row(t0 + 5001, 'malformed', {client: a, detail: 'not UTF-8'}),
+    row(t0 + 5001, 'dropped', {client: a}),
+  ]);
+  const client = driver.store.get(a)!;
+  assert.deepEqual(
+    [client.received, client.replied, client.dropped, client.unanswered],
+    [3, 1, 1, 1],
+  );
+  assert.deepEqual(
+    events
+      .filter((event) => event.event === 'malformed')
+      .map((event) => event.detail),
+    ['bad timestamp;unanswered', 'not UTF-8', 'not UTF-8'],
+  );
+});
+
+test('clients keyed by address alone: one client per address, IPv4 and IPv6, whatever the port', async () => {
+  for (const detail of ['client_key=host', undefined]) {
+    const {driver, events} = await play([
+      row(t0, 'start', {detail}),
+      row(t0 + 10, 'replied', {client: '192.0.2.7', seq: 1}),
+      row(t0 + 20, 'replied', {client: '2001:db8::1', seq: 1}),
+      row(t0 + 30, 'malformed', {client: '192.0.2.7', detail: 'bad timestamp'}),
+      row(t0 + 30, 'replied', {client: '192.0.2.7'}),
+      row(t0 + 40, 'refused', {client: '198.51.100.1:4000'}),
+      row(t0 + 1010, 'replied', {client: '2001:db8::1', seq: 2}),
+    ]);
+    assert.deepEqual(
+      [...driver.clients()].map((client) => [client.key, client.received]),
+      [
+        ['192.0.2.7', 2],
+        ['2001:db8::1', 2],
+      ],
+      String(detail),
+    );
+    assert.deepEqual(
+      events
+        .filter((event) => event.event === 'summary')
+        .map((event) => event.client),
+      ['192.0.2.7', '2001:db8::1'],
+    );
+    assert.equal(driver.store.totals.refused, 1);
+  }
+});
+
+test('a start row that says address keeps clients by address and port', async () => {
+  const {driver} = await play([
+    row(t0, 'start', {detail: 'client_key=address'}),
+    row(t0 + 10, 'replied', {client: a, seq: 1}),
+    row(t0 + 20, 'replied', {client: b, seq: 1}),
+  ]);
+  assert.deepEqual(
+    [...driver.clients()].map((client) => client.key),
+    [a, b],
+  );
+  assert.equal(driver.settings.clientKey, 'address');
 });
 
 test('late and stopped are the live tick evaluated again; a log cut to the millisecond ends the millisecond', async () => {
