@@ -202,9 +202,8 @@ function reply(sent: boolean): Translation {
       kind: 'heartbeat',
       label: undefined,
       seq: row.seq,
-      // The delay is receive time minus the client's timestamp; exact times give it back exactly.
       timestampMs:
-        row.delayMs === undefined ? undefined : row.time - row.delayMs,
+        row.delayMs === undefined ? undefined : timestampOf(row, row.delayMs),
     };
     const record = store.recordHeartbeat(
       client.address,
@@ -214,6 +213,17 @@ function reply(sent: boolean): Translation {
     );
     store.recordReply(record, sent, row.time);
   };
+}
+
+/**
+ * The client's timestamp that gave the row's delay. The delay is the receive time minus the
+ * timestamp, net of the client's time zone (`delay = raw + offset`), so the raw delay is the
+ * delay minus the offset: with it the store finds the same time zone and the same delay again.
+ * Exact times and whole offsets give both back exactly (every value sits on the same grid of
+ * doubles as the receive time).
+ */
+function timestampOf(row: LogRow, delayMs: number): number {
+  return row.time - (delayMs - row.clockOffsetMs);
 }
 
 function refused(row: LogRow, context: TranslationContext): void {

@@ -3,6 +3,7 @@ import {stat} from 'node:fs/promises';
 import {parse} from 'csv-parse';
 import {eventColumns} from '../output/format-event.js';
 import {errorReason} from '../output/system-error.js';
+import {clockOffsetStepMs, maxClockOffsetMs} from '../store/client-state.js';
 import {ReplayInputError} from './replay-input-error.js';
 
 /** One row of a CSV log, checked and typed. */
@@ -19,6 +20,8 @@ export type LogRow = {
   readonly seq: number | undefined;
   readonly delayMs: number | undefined;
   readonly detail: string | undefined;
+  /** The time zone offset `delayMs` is net of (the client's clock ahead of the server's); 0 when none. */
+  readonly clockOffsetMs: number;
 };
 
 /** What else is wrong with a well-formed row (an unknown event), or undefined. */
@@ -35,6 +38,7 @@ const column = {
   detail: 6,
   timeMs: 7,
   delayExactMs: 8,
+  clockOffsetMs: 9,
 } as const;
 
 /** Longest row accepted: a row is well under 2 KiB, so more is not a log (or binary junk without newlines). */
@@ -105,6 +109,14 @@ function optionalNumber(
   return value;
 }
 
+/** What the server takes for a time zone: whole quarter hours, at most 14 hours either way. */
+function isZoneOffset(offsetMs: number): boolean {
+  return (
+    Number.isInteger(offsetMs / clockOffsetStepMs) &&
+    Math.abs(offsetMs) <= maxClockOffsetMs
+  );
+}
+
 function toRow(
   record: readonly string[],
   line: number,
@@ -155,6 +167,17 @@ function toRow(
     'delay_exact_ms',
     fail,
   );
+  const clockOffsetMs = optionalNumber(
+    record[column.clockOffsetMs],
+    'clock_offset_ms',
+    fail,
+  );
+  if (clockOffsetMs !== undefined && !isZoneOffset(clockOffsetMs)) {
+    fail(
+      `clock_offset_ms ${record[column.clockOffsetMs]} is not a time zone offset (quarter hours, at most 14 h)`,
+    );
+  }
+
   const client = record[column.client]!;
   const detail = record[column.detail]!;
   const row: LogRow = {
@@ -167,6 +190,7 @@ function toRow(
     seq,
     delayMs: delayExactMs ?? delayMs,
     detail: detail === '' ? undefined : detail,
+    clockOffsetMs: clockOffsetMs ?? 0,
   };
   const problem = check(row);
   if (problem !== undefined) {

@@ -587,6 +587,21 @@ export class HeartbeatStore implements StoreView {
     delayMs: number | undefined,
     detail: string | undefined,
   ): void {
+    const {clockOffsetMs} = client;
+    if (clockOffsetMs === undefined || delayMs === undefined) {
+      this.#sink!({
+        time: now,
+        event,
+        client: client.key,
+        seq,
+        delayMs,
+        detail,
+        state: client.state,
+      });
+      return;
+    }
+
+    // A delay net of the client's time zone says which: a replay needs it to rebuild the delay.
     this.#sink!({
       time: now,
       event,
@@ -595,6 +610,7 @@ export class HeartbeatStore implements StoreView {
       delayMs,
       detail,
       state: client.state,
+      clockOffsetMs,
     });
   }
 }

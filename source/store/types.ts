@@ -42,6 +42,11 @@ export type HeartbeatEvent = {
   readonly detail: string | undefined;
   /** The client's liveness after the event, where the event concerns a client. */
   readonly state: Liveness | undefined;
+  /**
+   * The time zone offset that `delayMs` is net of (the client's `clockOffsetMs`), where the
+   * event has a delay and the client's clock keeps another time zone.
+   */
+  readonly clockOffsetMs?: number | undefined;
 };
 
 /** Receives every event as it happens. Must not throw and must not block: it runs on the packet path. */

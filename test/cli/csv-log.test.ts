@@ -19,6 +19,7 @@ const columns = [
   'detail',
   'time_ms',
   'delay_exact_ms',
+  'clock_offset_ms',
 ] as const;
 
 type Row = Record<(typeof columns)[number], string>;
@@ -89,7 +90,7 @@ function findClosingQuote(text: string, from: number): number {
   }
 }
 
-/** The log's rows, after checking the header comes once, first, and every row has 7 fields. */
+/** The log's rows, after checking the header comes once, first, and every row has every column. */
 function readRows(text: string): Row[] {
   assert.ok(text.endsWith('\n'), 'the file ends with a newline');
   const [header, ...records] = parseCsv(text);
@@ -205,7 +206,7 @@ function checkSession(rows: Row[], result: RunResult): void {
   const last = rows.at(-1);
   assert.equal(last?.event, 'stop');
   assert.match(last.detail, /^duration_ms=\d+$/v);
-  // The detail holds a comma from --allow: the parser found 7 fields, so it was quoted.
+  // The detail holds a comma from --allow: the parser found every column in place, so it was quoted.
   assert.match(rows[0].detail, /;allow=127\.0\.0\.0\/8,::1\/128$/v);
   for (const key of result.keys) {
     const heartbeats = rows.filter(

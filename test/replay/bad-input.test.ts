@@ -98,6 +98,12 @@ const cases: Case[] = [
     message: /line 3: delay_ms "fast" is not a number$/v,
   },
   {
+    name: 'a clock offset that is no time zone',
+    content: `${header},clock_offset_ms\n${start}\n${heartbeat},12345\n`,
+    message:
+      /line 3: clock_offset_ms 12345 is not a time zone offset \(quarter hours, at most 14 h\)$/v,
+  },
+  {
     name: 'a client that is no address',
     content: `${header}\n${start}\naaaa1111,2026-11-24T06:31:08.123+00:00,replied,somewhere,1,,,,\n`,
     message: /line 3: "somewhere" is not a client address$/v,

@@ -7,11 +7,17 @@ import {readLogBatches, type LogRow} from '../../source/replay/log-reader.js';
 import {withTempDir} from './log-files.js';
 
 const oldHeader = 'session,time,event,client,seq,delay_ms,detail';
-const newHeader = `${oldHeader},time_ms,delay_exact_ms`;
+const newHeader = `${oldHeader},time_ms,delay_exact_ms,clock_offset_ms`;
 const oldRow =
   'aaaa1111,2026-11-24T06:00:00.500+00:00,replied,127.0.0.1:5000,1,0.250,lost_in_between=0';
 const newRow =
-  'bbbb2222,2026-11-24T07:00:00.500+00:00,replied,127.0.0.1:5000,1,0.250,lost_in_between=0,1795503600500.3125,0.25006103515625';
+  'bbbb2222,2026-11-24T07:00:00.500+00:00,replied,127.0.0.1:5000,1,0.250,lost_in_between=0,1795503600500.3125,0.25006103515625,';
+/** A log of the version before the clock offset column. */
+const nineColumnRow =
+  'cccc3333,2026-11-24T08:00:00.500+00:00,replied,127.0.0.1:5000,1,0.250,lost_in_between=0,1795507200500.3125,0.25006103515625';
+/** A client in UTC heard by a server in UTC+5:30: its delay is net of the offset. */
+const offsetRow =
+  'dddd4444,2026-11-24T09:00:00.500+00:00,replied,127.0.0.1:5000,1,0.250,lost_in_between=0,1795510800500.3125,0.25006103515625,-19800000';
 
 async function readAll(text: string): Promise<LogRow[]> {
   let rows: LogRow[] = [];
@@ -34,6 +40,21 @@ test('an old log that a newer run appended to: each row is read by position', as
   assert.equal(appended?.time, 1_795_503_600_500.3125);
   assert.equal(appended?.delayMs, 0.250_061_035_156_25);
   assert.equal(appended?.line, 3);
+  assert.equal(appended?.clockOffsetMs, 0);
+});
+
+test('the clock offset a delay is net of, and rows of the version before that column', async () => {
+  const rows = await readAll(
+    `${newHeader}\n${nineColumnRow}\n${offsetRow}\n${oldRow}\n`,
+  );
+  assert.deepEqual(
+    rows.map((row) => [row.session, row.exact, row.clockOffsetMs]),
+    [
+      ['cccc3333', true, 0],
+      ['dddd4444', true, -19_800_000],
+      ['aaaa1111', false, 0],
+    ],
+  );
 });
 
 test('a new log that an older run appended to, and columns a later version may add', async () => {
