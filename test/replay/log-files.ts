@@ -1,6 +1,7 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import {parse} from 'csv-parse/sync';
 import {runCli} from '../helpers/cli-process.js';
 
@@ -45,6 +46,44 @@ export async function withTempDir(
 /** `udp-heartbeat replay …` from the built CLI, to its end. */
 export async function replayCli(
   args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{code: number | string; stdout: string; stderr: string}> {
-  return runCli(['replay', ...args]);
+  return runCli(['replay', ...args], env);
+}
+
+/** A recorded row and a replayed event say the same. */
+function sameEvent(row: Row, event: JsonEvent): boolean {
+  const delay = row.delay_ms === '' ? null : Number(row.delay_ms);
+  return (
+    row.time === event.time &&
+    row.event === event.event &&
+    (row.client === '' ? null : row.client) === event.client &&
+    (row.seq === '' ? null : Number(row.seq)) === event.seq &&
+    (delay === null
+      ? event.delay_ms === null
+      : Math.abs(delay - event.delay_ms!) < 0.0015) &&
+    (row.detail === '' ? null : row.detail) === event.detail
+  );
+}
+
+function describe(row: Row | JsonEvent | undefined): string {
+  return JSON.stringify(row);
+}
+
+export function assertSameStream(rows: Row[], events: JsonEvent[]): void {
+  assert.equal(events.length, rows.length, 'as many events as rows');
+  for (const [index, row] of rows.entries()) {
+    const event = events[index]!;
+    if (row.event === 'start') {
+      assert.equal(event.event, 'start');
+      assert.equal(event.time, row.time);
+      assert.equal(event.detail, `replay=true;speed=0;${row.detail}`);
+      continue;
+    }
+
+    assert.ok(
+      sameEvent(row, event),
+      `row ${index + 2}: recorded ${describe(row)}, replayed ${describe(event)}`,
+    );
+  }
 }

@@ -13,11 +13,11 @@ import {PtyCli} from '../helpers/pty-cli.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {
+  assertSameStream,
   jsonLines,
   logRows,
   replayCli,
   withTempDir,
-  type JsonEvent,
   type Row,
 } from './log-files.js';
 
@@ -127,43 +127,6 @@ async function recordRun(file: string): Promise<string> {
   }
 
   return readFile(file, 'utf8');
-}
-
-/** A recorded row and a replayed event say the same. */
-function sameEvent(row: Row, event: JsonEvent): boolean {
-  const delay = row.delay_ms === '' ? null : Number(row.delay_ms);
-  return (
-    row.time === event.time &&
-    row.event === event.event &&
-    (row.client === '' ? null : row.client) === event.client &&
-    (row.seq === '' ? null : Number(row.seq)) === event.seq &&
-    (delay === null
-      ? event.delay_ms === null
-      : Math.abs(delay - event.delay_ms!) < 0.0015) &&
-    (row.detail === '' ? null : row.detail) === event.detail
-  );
-}
-
-function describe(row: Row | JsonEvent | undefined): string {
-  return JSON.stringify(row);
-}
-
-function assertSameStream(rows: Row[], events: JsonEvent[]): void {
-  assert.equal(events.length, rows.length, 'as many events as rows');
-  for (const [index, row] of rows.entries()) {
-    const event = events[index]!;
-    if (row.event === 'start') {
-      assert.equal(event.event, 'start');
-      assert.equal(event.time, row.time);
-      assert.equal(event.detail, `replay=true;speed=0;${row.detail}`);
-      continue;
-    }
-
-    assert.ok(
-      sameEvent(row, event),
-      `row ${index + 2}: recorded ${describe(row)}, replayed ${describe(event)}`,
-    );
-  }
 }
 
 test('a log written by the built CLI with real clients replays to the same events and summary', async () => {
