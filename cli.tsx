@@ -12,8 +12,6 @@ import {
   type ServerOptions,
 } from './source/config/server-options.js';
 import {LogOpenError} from './source/output/csv-log.js';
-import {replayCommand} from './source/replay/replay-command.js';
-import {serve} from './source/serve.js';
 import {BindError} from './source/server/bind-socket.js';
 
 const serverHelp = `
@@ -124,6 +122,8 @@ async function main(): Promise<void> {
   }
 
   if (argv[0] === 'replay') {
+    // Loaded only to replay, as serving loads only what serving needs.
+    const {replayCommand} = await import('./source/replay/replay-command.js');
     process.exitCode = await replayCommand(argv.slice(1));
     return;
   }
@@ -167,6 +167,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    // Loaded only to serve: the client never pays for the engine and its outputs.
+    const {serve} = await import('./source/serve.js');
     await serve(options);
   } catch (error) {
     if (error instanceof LogOpenError) {

@@ -1,3 +1,76 @@
+import {createNodeResolver} from 'eslint-plugin-import-x';
+
+/*
+The layers of source/ (docs/design.md): data flows socket → parser → store → engine → snapshot →
+UI and outputs, and the imports may only follow it. The UI reads the engine's interface
+(engine/types.ts) and the store's plain types, never the live store, the server or the engine's
+insides; the store and the protocol know nothing above them.
+*/
+export const layerZones = [
+  {
+    target: './source/protocol',
+    from: [
+      './source/server',
+      './source/engine',
+      './source/ui',
+      './source/output',
+    ],
+    message: 'the protocol is pure functions: it imports nothing above it',
+  },
+  {
+    target: './source/protocol',
+    from: './source/store',
+    except: ['./types.ts'],
+    message: 'the protocol is pure functions: it imports nothing above it',
+  },
+  {
+    target: './source/store',
+    from: [
+      './source/server',
+      './source/engine',
+      './source/ui',
+      './source/output',
+    ],
+    message:
+      'the store knows nothing of the server, the engine, the UI or the outputs',
+  },
+  {
+    target: './source/server',
+    from: ['./source/engine', './source/ui', './source/output'],
+    message: 'the server imports nothing of the engine, the UI or the outputs',
+  },
+  {
+    target: './source/engine',
+    from: './source/ui',
+    message: 'the engine imports nothing of the UI',
+  },
+  {
+    target: './source/output',
+    from: './source/ui',
+    message: 'the outputs read snapshots and events, not the UI',
+  },
+  {
+    target: './source/ui',
+    from: ['./source/server', './source/protocol', './source/output'],
+    message:
+      'the UI draws snapshots and sends commands: it never touches the server',
+  },
+  {
+    target: './source/ui',
+    from: './source/store',
+    except: ['./types.ts'],
+    message:
+      'the UI never holds the live store: read the snapshot (engine/types.ts)',
+  },
+  {
+    target: './source/ui',
+    from: './source/engine',
+    except: ['./types.ts'],
+    message:
+      'the UI reads the engine only through its interface (engine/types.ts)',
+  },
+];
+
 /** @type {import('xo').FlatXoConfig} */
 const xoConfig = [
   {
@@ -32,6 +105,21 @@ const xoConfig = [
       // The automatic JSX runtime needs no React in scope.
       'react/react-in-jsx-scope': 'off',
       'react/jsx-uses-react': 'off',
+    },
+  },
+  {
+    files: ['source/**', 'cli.tsx'],
+    settings: {
+      // Imports name the built `.js`; the layers are checked on the `.ts` and `.tsx` they come from.
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js'],
+          extensionAlias: {'.js': ['.ts', '.tsx', '.js']},
+        }),
+      ],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', {zones: layerZones}],
     },
   },
   {

@@ -1,9 +1,11 @@
 /*
-How long the real dashboard takes to draw one frame with many clients in a real store: a process
-of its own, run by the benchmark, that prints one JSON line. The store is filled and kept busy in
-process (heartbeats at a steady rate, the liveness tick), the dashboard renders to a fake terminal,
-and each frame is timed from the moment its ticker reads the clock to the moment Ink has written
-it. Ink's frame limit is lifted here so that the write follows at once: the time is the work.
+The engine's longest task and the dashboard's frame with many clients: a process of its own, run by
+the benchmark, that prints one JSON line. A real engine (fed without a socket, through the store, as
+a replay would feed it) is filled and kept busy (heartbeats at a steady rate, the liveness tick),
+first alone, sorted by delay, while an event-loop delay monitor records the longest task; then with
+the dashboard rendering its snapshots to a fake terminal, each frame timed from the snapshot's
+publication to the moment Ink has written it. Ink's frame limit is lifted here so that the write
+follows at once: the time is the work. In the CLI the engine has a thread of its own.
 Run with CI unset or false (Ink writes nothing until exit when CI is set). No JSX here: a compiler
 puts the JSX runtime's import first in a file, and React must not load before production-mode.js.
 */
@@ -11,6 +13,7 @@ puts the JSX runtime's import first in a file, and React must not load before pr
 // eslint-disable-next-line import-x/no-unassigned-import, import-x/order
 import '../source/production-mode.js';
 import {EventEmitter} from 'node:events';
+import {monitorEventLoopDelay} from 'node:perf_hooks';
 import process from 'node:process';
 import {PassThrough} from 'node:stream';
 import {parseArgs} from 'node:util';
@@ -18,9 +21,11 @@ import {render} from 'ink';
 import {createElement} from 'react';
 import {systemClock} from '../source/clock.js';
 import type {Heartbeat} from '../source/protocol/types.js';
-import {HeartbeatStore} from '../source/store/heartbeat-store.js';
+import {EngineCore} from '../source/engine/engine-core.js';
+import type {EngineSnapshot} from '../source/engine/types.js';
+import {seededRandom} from '../source/random.js';
 import {Dashboard} from '../source/ui/dashboard.js';
-import type {DashboardController, DashboardSource} from '../source/ui/types.js';
+import type {EngineView} from '../source/ui/use-engine-snapshot.js';
 import {median, percentile} from './stats.js';
 
 export type FrameTimeResult = {
@@ -41,6 +46,12 @@ export type FrameTimeResult = {
    */
   readonly heapPerClientBytes: number;
   readonly fillSeconds: number;
+  /** The longest task on the engine's thread while it publishes snapshots sorted by delay. */
+  readonly engineLongestTaskMs: number;
+  /** Frames written per second while the dashboard ran. */
+  readonly framesPerSecond: number;
+  /** CPU time of the process per frame (median): the work itself, whatever else runs on the machine. */
+  readonly cpuMedianMs: number;
 };
 
 /** Ink's stdout: a terminal of a fixed size that remembers nothing it is given. */
@@ -91,8 +102,8 @@ const {values} = parseArgs({
     frames: {type: 'string', default: '15'},
     warmup: {type: 'string', default: '5'},
     rate: {type: 'string', default: '20000'},
-    columns: {type: 'string', default: '140'},
-    rows: {type: 'string', default: '40'},
+    columns: {type: 'string', default: '160'},
+    rows: {type: 'string', default: '50'},
   },
 });
 const clients = Number(values.clients);
@@ -111,7 +122,38 @@ function storeBytes(): number {
 collectGarbage();
 const bytesBefore = storeBytes();
 const fillStarted = performance.now();
-const store = new HeartbeatStore({clock: systemClock, maxClients: clients});
+// No socket: datagrams come from here, replies go nowhere.
+const transport = {
+  on: () => transport,
+  send: () => undefined,
+};
+const core = new EngineCore({
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the server only calls on() and send()
+  transport: transport as unknown as ConstructorParameters<
+    typeof EngineCore
+  >[0]['transport'],
+  settings: {
+    maxClients: clients,
+    deadAfterMs: undefined,
+    lossPercent: 0,
+    replyMode: 'auto',
+    clientKey: 'address',
+    allow: undefined,
+    idleTimeoutMs: 0,
+  },
+  clock: systemClock,
+  random: seededRandom(1),
+  info: {
+    listening: '0.0.0.0:12000',
+    listeningNote: '0.0.0.0:12000',
+    port: 12_000,
+    requestedPort: 12_000,
+    session: 'bench',
+    seed: 1,
+    logFile: undefined,
+  },
+});
+const {store} = core;
 /*
 Eleven heartbeats a second apart for every client, ending now, every seventh losing one on the way:
 ten intervals move a client's interval window to its full size, as in any fleet that has run a while.
@@ -156,41 +198,70 @@ const feeder = setInterval(() => {
     store.recordReply(client, true, now);
   }
 }, 10);
-const liveness = setInterval(() => {
-  store.evaluateLiveness(systemClock());
-}, 100);
+// The engine's own beat: liveness, the idle watch and a snapshot every 100 ms.
+core.start();
+core.apply({
+  type: 'view',
+  query: {
+    sort: 'delay',
+    descending: true,
+    filter: '',
+    start: 0,
+    count: rows - 10,
+  },
+});
+
+// The engine alone: its longest task while it sorts 100000 clients by delay ten times a second.
+const delays = monitorEventLoopDelay({resolution: 1});
+await new Promise((resolve) => {
+  setTimeout(resolve, 1000);
+});
+delays.enable();
+await new Promise((resolve) => {
+  setTimeout(resolve, 3000);
+});
+delays.disable();
+const engineLongestTaskMs = delays.max / 1e6;
 
 const frameMs: number[] = [];
 const busyMs: number[] = [];
 let frameStartedAt: number | undefined;
-const startedAt = systemClock();
-const source: DashboardSource = {
-  store,
-  clock() {
-    // Only the frame ticker reads the clock here: each read starts a frame.
-    const started = performance.now();
-    frameStartedAt = started;
-    setImmediate(() => {
-      busyMs.push(performance.now() - started);
-    });
-    return systemClock();
-  },
-  listening: '0.0.0.0:12000',
-  startedAt,
-  loss: () => 0,
-  lossChanged: () => false,
-  logFile: undefined,
-  logError: () => undefined,
-  idleSilenceMs: () => undefined,
+let frameCpuAt: NodeJS.CpuUsage | undefined;
+const frameCpuMs: number[] = [];
+const listeners = new Set<() => void>();
+// The dashboard's thread, alone: snapshots are taken outside the frame, as the engine's thread
+// takes them in the CLI, and each frame is timed from its snapshot's arrival.
+core.pause();
+let latest: EngineSnapshot = core.snapshotNow();
+const publish = (snapshot: EngineSnapshot) => {
+  latest = snapshot;
+  const started = performance.now();
+  frameStartedAt = started;
+  frameCpuAt = process.cpuUsage();
+  for (const listener of listeners) {
+    listener();
+  }
+
+  setImmediate(() => {
+    busyMs.push(performance.now() - started);
+  });
 };
-// No key is ever pressed here: the commands do nothing.
-const ignore = () => undefined;
-const controller: DashboardController = {
-  setLoss: ignore,
-  resetCounters: ignore,
-  forgetStopped: ignore,
-  dismissIdle: ignore,
-  quit: ignore,
+
+const beat = setInterval(() => {
+  publish(core.snapshotNow());
+}, 100);
+const engine: EngineView = {
+  subscribe(listener) {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  },
+  getSnapshot: () => latest,
+  send(command) {
+    core.apply(command);
+    publish(core.snapshotNow());
+  },
 };
 
 /** Ink ends each frame it writes on a terminal with this (synchronized output off). */
@@ -198,13 +269,18 @@ const frameEnd = '\u001B[?2026l';
 const terminal = new FakeTerminal(columns, rows, (chunk) => {
   if (chunk.includes(frameEnd) && frameStartedAt !== undefined) {
     frameMs.push(performance.now() - frameStartedAt);
+    const cpu = process.cpuUsage(frameCpuAt);
+    frameCpuMs.push((cpu.user + cpu.system) / 1000);
     frameStartedAt = undefined;
   }
 });
 const stdin = Object.assign(new PassThrough(), {isTTY: false});
 /* eslint-disable @typescript-eslint/no-unsafe-type-assertion -- Ink uses only write, isTTY, the
 size and the resize event of a terminal, and only isTTY of a stdin that has no raw mode. */
-const app = render(createElement(Dashboard, {source, controller}), {
+// No key is ever pressed here.
+const ignoreQuit = () => undefined;
+const framesFrom = performance.now();
+const app = render(createElement(Dashboard, {engine, onQuit: ignoreQuit}), {
   stdout: terminal as unknown as NodeJS.WriteStream,
   stderr: terminal as unknown as NodeJS.WriteStream,
   stdin: stdin as unknown as NodeJS.ReadStream,
@@ -226,9 +302,12 @@ await new Promise<void>((resolve) => {
     }
   }, 20);
 });
+const framesPerSecond =
+  (frameMs.length * 1000) / (performance.now() - framesFrom);
 app.unmount();
+clearInterval(beat);
 clearInterval(feeder);
-clearInterval(liveness);
+await core.stop(async () => undefined);
 
 const measured = frameMs.slice(warmupFrames);
 const busy = busyMs.slice(warmupFrames, warmupFrames + measured.length);
@@ -245,6 +324,9 @@ const result: FrameTimeResult = {
   busyMedianMs: median(busy),
   heapPerClientBytes,
   fillSeconds,
+  engineLongestTaskMs,
+  framesPerSecond,
+  cpuMedianMs: median(frameCpuMs.slice(warmupFrames)),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -26,6 +26,8 @@ import {
   type ScenarioSpec,
 } from './scenario.js';
 import {killAllChildren, registerChild, setServerNodeFlags} from './servers.js';
+import {latencyGroups} from './latency.js';
+import {measureStartup, type StartupResult} from './startup.js';
 
 const help = `
   Usage
@@ -85,11 +87,28 @@ const quickPlan: Plan = {
 };
 
 /** Servers measured together: the baseline first, each group with its own client count. */
-const groups: ScenarioSpec[][] = [100, 10_000].map((clients) => [
-  {name: `echo baseline, ${clients}`, kind: 'echo', clients},
-  {name: `headless, ${clients}`, kind: 'headless', clients},
-  {name: `dashboard, ${clients}`, kind: 'dashboard', clients},
-]);
+const groups: ScenarioSpec[][] = [
+  ...[100, 10_000].map((clients): ScenarioSpec[] => [
+    {name: `echo baseline, ${clients}`, kind: 'echo', clients},
+    {name: `headless, ${clients}`, kind: 'headless', clients},
+    {name: `dashboard, ${clients}`, kind: 'dashboard', clients},
+  ]),
+  // Round trips with and without the dashboard, at the rates of the engine issue.
+  ...latencyGroups.map(({clients, ratePerSecond}): ScenarioSpec[] => [
+    {
+      name: `latency headless, ${clients}`,
+      kind: 'headless',
+      clients,
+      latencyRatePerSecond: ratePerSecond,
+    },
+    {
+      name: `latency dashboard, ${clients}`,
+      kind: 'dashboard',
+      clients,
+      latencyRatePerSecond: ratePerSecond,
+    },
+  ]),
+];
 
 function readNumber(file: string): number | undefined {
   try {
@@ -303,6 +322,19 @@ async function main(): Promise<number> {
     await generator.stop();
   }
 
+  let startup: StartupResult | undefined;
+  if (wanted('startup')) {
+    log("start-up: headless bind and the client's first heartbeat");
+    try {
+      startup = await measureStartup(paths.cli);
+    } catch (error) {
+      failures.push({
+        name: 'startup',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   if (wanted('frame')) {
     log('one dashboard frame with 100000 clients');
     try {
@@ -325,6 +357,7 @@ async function main(): Promise<number> {
     failures,
     memory,
     frame,
+    startup,
   };
   process.stdout.write(`\n${formatReport(report)}`);
   const out = values.out ?? path.join(benchDirectory, 'results', 'latest.json');

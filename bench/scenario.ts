@@ -46,6 +46,11 @@ export type ScenarioSpec = {
   readonly name: string;
   readonly kind: ServerKind;
   readonly clients: number;
+  /**
+   * A latency group: only a warm-up and a fixed phase at this rate (no low phase, no saturation),
+   * for the round trips with and without the dashboard.
+   */
+  readonly latencyRatePerSecond?: number;
 };
 
 /** Frames the dashboard wrote per second in each part of the run. */
@@ -194,7 +199,11 @@ export async function runGroup(
     for (const entry of running) {
       const {spec, target} = entry;
       await activate(entry);
-      if (spec.kind === 'dashboard') {
+      const fixedRate = spec.latencyRatePerSecond ?? plan.fixedRatePerSecond;
+      if (
+        spec.kind === 'dashboard' &&
+        spec.latencyRatePerSecond === undefined
+      ) {
         log(`  ${spec.name}: frames at ${plan.lowRatePerSecond}/s`);
         lows.set(
           entry,
@@ -209,9 +218,9 @@ export async function runGroup(
         );
       }
 
-      log(`  ${spec.name}: warm-up, then ${plan.fixedRatePerSecond}/s`);
+      log(`  ${spec.name}: warm-up, then ${fixedRate}/s`);
       await generator.rate({
-        ratePerSecond: plan.fixedRatePerSecond,
+        ratePerSecond: fixedRate,
         durationMs: plan.warmupMs,
         graceMs,
         target: undefined,
@@ -220,7 +229,7 @@ export async function runGroup(
         entry,
         withOtherLoad(
           await generator.rate({
-            ratePerSecond: plan.fixedRatePerSecond,
+            ratePerSecond: fixedRate,
             durationMs: plan.fixedMs,
             graceMs,
             target,
@@ -235,7 +244,9 @@ export async function runGroup(
     const turns = new Map<Running, PhaseResult[]>(
       running.map((entry) => [entry, []]),
     );
-    for (let round = 0; round < plan.rounds; round++) {
+    const rounds =
+      specs[0]!.latencyRatePerSecond === undefined ? plan.rounds : 0;
+    for (let round = 0; round < rounds; round++) {
       for (const entry of turnOrder(running, round)) {
         await activate(entry);
         turns.get(entry)!.push(
@@ -268,7 +279,7 @@ export async function runGroup(
         fixed,
         saturate: combineSegments(segments),
         frames:
-          spec.kind === 'dashboard'
+          spec.kind === 'dashboard' && spec.latencyRatePerSecond === undefined
             ? {
                 low: framesPerSecond(server.frameTimes, low ? [low] : []),
                 fixed: framesPerSecond(server.frameTimes, [fixed]),

@@ -32,6 +32,10 @@ export type SummaryInput = {
   readonly logPath?: string;
   /** Most clients drawn in the table; default `summaryTableRows`. */
   readonly maxRows?: number;
+  /** How many clients there were, when `clients` holds only the first of them. */
+  readonly clientCount?: number;
+  /** When the counters were reset (the totals cover the whole run regardless). */
+  readonly resets?: readonly number[];
 };
 
 /** A percentage with at most two decimals and no trailing zeros: `40`, `12.5`, `33.33`. */
@@ -279,6 +283,18 @@ function formatTotals(totals: ServerTotals): string {
   ].join(', ');
 }
 
+/** When the counters were reset: the client rows count from the latest reset, the totals do not. */
+function formatResets(resets: readonly number[]): string[] {
+  if (resets.length === 0) {
+    return [];
+  }
+
+  const times = resets.map((time) => formatIsoTime(time)).join(', ');
+  return [
+    `  reset        ${resets.length === 1 ? 'once' : `${resets.length} times`}, at ${times} (totals cover the whole run; client rows count from the last reset)`,
+  ];
+}
+
 /**
  * The report printed at exit: where the server listened, when, for how long, the loss settings,
  * the totals, then a table of the clients (sorted by address; the first `maxRows` of them).
@@ -296,7 +312,8 @@ export function formatSummary(input: SummaryInput): string {
     `  duration     ${formatDuration(input.endedAt - input.startedAt)}`,
     `  loss         ${formatLoss(input)}`,
     `  totals       ${formatTotals(input.totals)}`,
-    `  clients      ${clients.length}`,
+    ...formatResets(input.resets ?? []),
+    `  clients      ${input.clientCount ?? clients.length}`,
   ];
   if (clients.length === 0) {
     lines.push('', 'No clients were heard.');
@@ -326,7 +343,7 @@ export function formatSummary(input: SummaryInput): string {
     );
   }
 
-  const more = clients.length - shown.length;
+  const more = (input.clientCount ?? clients.length) - shown.length;
   if (more > 0) {
     const where =
       input.logPath === undefined

@@ -1,10 +1,10 @@
+import type dgram from 'node:dgram';
 import type {Clock} from '../clock.js';
 import type {ServerOptions} from '../config/server-options.js';
 import type {RandomSource} from '../random.js';
 import {HeartbeatStore} from '../store/heartbeat-store.js';
 import {IdleWatch} from '../store/idle-watch.js';
 import type {EventName, EventSink, HeartbeatEvent} from '../store/types.js';
-import type {DashboardController, DashboardSource} from '../ui/types.js';
 import {bindSocket, listeningText} from './bind-socket.js';
 import {HeartbeatServer} from './heartbeat-server.js';
 import {LossSimulator} from './loss-simulator.js';
@@ -12,8 +12,20 @@ import {LossSimulator} from './loss-simulator.js';
 /** How often liveness and idleness are checked: a silent client changes state without any packet. */
 export const tickIntervalMs = 100;
 
-/** Kernel receive buffer to ask for: absorbs bursts while the event loop is busy drawing. */
+/** Kernel receive buffer to ask for: absorbs bursts while the event loop is busy. */
 const receiveBufferBytes = 8 * 1024 * 1024;
+
+/** The settings the server parts read: the server's flags, whatever else they hold. */
+export type ServerSettings = Pick<
+  ServerOptions,
+  | 'maxClients'
+  | 'deadAfterMs'
+  | 'lossPercent'
+  | 'replyMode'
+  | 'allow'
+  | 'idleTimeoutMs'
+  | 'clientKey'
+>;
 
 export type ServerDependencies = {
   readonly clock: Clock;
@@ -22,46 +34,42 @@ export type ServerDependencies = {
   readonly sink: EventSink | undefined;
 };
 
-export type RunningServer = {
+/**
+ * Where datagrams come from and replies go: a bound UDP socket, or anything shaped like one (a
+ * replay feeds recorded datagrams and drops the replies).
+ */
+export type DatagramTransport = Pick<dgram.Socket, 'on' | 'send'>;
+
+/** The commands the server parts take. */
+export type ServerCommands = {
+  setLoss(percent: number): void;
+  resetCounters(): void;
+  forgetStopped(): number;
+  dismissIdle(): void;
+};
+
+/** The listener, the store, the loss and the idle watch, wired together, without timers. */
+export type ServerParts = {
   readonly store: HeartbeatStore;
   readonly loss: LossSimulator;
   readonly server: HeartbeatServer;
-  readonly listening: string;
-  /** The port bound: the one asked for, or the next free one after the default. */
-  readonly port: number;
-  /** The port asked for (the default, when the bound one is a fallback). */
-  readonly requestedPort: number;
+  readonly idle: IdleWatch;
   readonly startedAt: number;
-  readonly source: DashboardSource;
-  /** Every command but quit, which belongs to whoever owns the process. */
-  readonly commands: Omit<DashboardController, 'quit'>;
+  readonly commands: ServerCommands;
   /** Records a server event (loss, log-error, summary …). */
-  emit(event: EventName, detail?: string): void;
-  /** Stops receiving and closes the socket; idempotent. */
-  close(): Promise<void>;
+  emit(event: EventName, detail?: string, client?: string): void;
+  /** Liveness and the idle announcement: what the tick does. */
+  tick(now: number): void;
 };
 
-/** Binds the socket and starts serving: the listener, the store, liveness and idle ticks. */
-export async function startServer(
-  options: ServerOptions,
+/** Wires the parts on a transport; the caller drives `tick`. */
+export function createServerParts(
+  transport: DatagramTransport,
+  options: ServerSettings,
   dependencies: ServerDependencies,
-  logState: {
-    readonly logFile: string | undefined;
-    logError(): string | undefined;
-  },
-): Promise<RunningServer> {
+): ServerParts {
   const {clock, random, sink} = dependencies;
-  const bound = await bindSocket({
-    host: options.host,
-    port: options.port,
-    explicitPort: options.explicitPort,
-    receiveBufferBytes,
-  });
   const startedAt = clock();
-  const listening = listeningText(options.host, bound.port);
-  // When the default port was busy, say so wherever the address is shown while serving.
-  const fallbackNote =
-    bound.port === options.port ? '' : ` (port ${options.port} was busy)`;
   const store = new HeartbeatStore({
     clock,
     maxClients: options.maxClients,
@@ -71,7 +79,9 @@ export async function startServer(
   });
   const loss = new LossSimulator(options.lossPercent, random);
   const server = new HeartbeatServer({
-    socket: bound.socket,
+    // The server only listens for messages and sends replies: any transport of that shape will do.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
+    socket: transport as dgram.Socket,
     store,
     loss,
     clock,
@@ -80,7 +90,7 @@ export async function startServer(
   });
   const idle = new IdleWatch(options.idleTimeoutMs, startedAt);
 
-  const emit = (event: EventName, detail?: string) => {
+  const emit = (event: EventName, detail?: string, client?: string) => {
     if (sink === undefined) {
       return;
     }
@@ -88,7 +98,7 @@ export async function startServer(
     const record: HeartbeatEvent = {
       time: clock(),
       event,
-      client: undefined,
+      client,
       seq: undefined,
       delayMs: undefined,
       detail,
@@ -97,8 +107,7 @@ export async function startServer(
     sink(record);
   };
 
-  const tick = setInterval(() => {
-    const now = clock();
+  const tick = (now: number) => {
     store.evaluateLiveness(now);
     if (idle.shouldAnnounce(now, store.lastActivity)) {
       emit(
@@ -106,32 +115,9 @@ export async function startServer(
         `no heartbeat for ${Math.round(idle.silenceMs(now, store.lastActivity) ?? 0) / 1000}s`,
       );
     }
-  }, tickIntervalMs);
-
-  let closing: Promise<void> | undefined;
-  const close = async () => {
-    closing ??= new Promise<void>((resolve) => {
-      clearInterval(tick);
-      bound.socket.close(() => {
-        resolve();
-      });
-    });
-    return closing;
   };
 
-  const source: DashboardSource = {
-    store,
-    clock,
-    listening: `${listening}${fallbackNote}`,
-    startedAt,
-    loss: () => loss.percent,
-    lossChanged: () => loss.changed,
-    logFile: logState.logFile,
-    logError: () => logState.logError(),
-    idleSilenceMs: () => idle.silenceMs(clock(), store.lastActivity),
-  };
-
-  const commands: Omit<DashboardController, 'quit'> = {
+  const commands: ServerCommands = {
     setLoss(percent) {
       if (loss.set(percent)) {
         emit('loss', `loss=${loss.percent}%`);
@@ -140,25 +126,67 @@ export async function startServer(
     resetCounters() {
       store.resetCounters();
     },
-    forgetStopped() {
-      store.forgetStopped();
-    },
+    forgetStopped: () => store.forgetStopped(),
     dismissIdle() {
       idle.dismiss(clock());
     },
   };
 
+  return {store, loss, server, idle, startedAt, commands, emit, tick};
+}
+
+export type RunningServer = ServerParts & {
+  readonly listening: string;
+  /** The same, with a note when the default port was busy. */
+  readonly listeningNote: string;
+  /** The port bound: the one asked for, or the next free one after the default. */
+  readonly port: number;
+  /** The port asked for (the default, when the bound one is a fallback). */
+  readonly requestedPort: number;
+  /** Stops receiving and closes the socket; idempotent. */
+  close(): Promise<void>;
+};
+
+/** Binds the socket and starts serving: the listener, the store, liveness and idle ticks. */
+export async function startServer(
+  options: ServerSettings &
+    Pick<ServerOptions, 'host' | 'port' | 'explicitPort'>,
+  dependencies: ServerDependencies,
+  /** Ignored: the log's state is the engine's now. Kept so that older callers still compile. */
+  _logState?: unknown,
+): Promise<RunningServer> {
+  const bound = await bindSocket({
+    host: options.host,
+    port: options.port,
+    explicitPort: options.explicitPort,
+    receiveBufferBytes,
+  });
+  const parts = createServerParts(bound.socket, options, dependencies);
+  const listening = listeningText(options.host, bound.port);
+  // When the default port was busy, say so wherever the address is shown while serving.
+  const fallbackNote =
+    bound.port === options.port ? '' : ` (port ${options.port} was busy)`;
+  const timer = setInterval(() => {
+    parts.tick(dependencies.clock());
+  }, tickIntervalMs);
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    closing ??= new Promise<void>((resolve) => {
+      clearInterval(timer);
+      bound.socket.close(() => {
+        resolve();
+      });
+    });
+    return closing;
+  };
+
   return {
-    store,
-    loss,
-    server,
+    ...parts,
     listening,
+    listeningNote: `${listening}${fallbackNote}`,
     port: bound.port,
     requestedPort: options.port,
-    startedAt,
-    source,
-    commands,
-    emit,
     close,
   };
 }

@@ -2,6 +2,8 @@ import type {Clock} from '../clock.js';
 import type {Heartbeat, MalformedReason} from '../protocol/types.js';
 import {clientKey, hostKey, type ClientKeyMode} from './client-key.js';
 import {ClientState} from './client-state.js';
+import {DelayHistogram} from './delay-histogram.js';
+import {DetailRings} from './detail-rings.js';
 import {HeartbeatRate} from './heartbeat-rate.js';
 import {IntervalRings} from './interval-rings.js';
 import type {StoreView} from './store-view.js';
@@ -71,6 +73,22 @@ export class HeartbeatStore implements StoreView {
     evicted: 0,
   };
 
+  /** What earlier resets cleared from the totals, so the run's totals survive them. */
+  readonly #clearedTotals: MutableTotals & {lost: number} = {
+    received: 0,
+    replied: 0,
+    dropped: 0,
+    malformed: 0,
+    unanswered: 0,
+    refused: 0,
+    evicted: 0,
+    lost: 0,
+  };
+
+  /** Sequence numbers lost since the last reset, over every client (forgotten ones too). */
+  #lost = 0;
+  readonly #histogram = new DelayHistogram();
+  readonly #detail = new DetailRings();
   readonly #byState: Record<Liveness, number> = {alive: 0, late: 0, stopped: 0};
   readonly #byAddress = new Map<string, AddressEntry>();
   readonly #rings = new IntervalRings();
@@ -104,6 +122,79 @@ export class HeartbeatStore implements StoreView {
 
   get lastActivity(): number | undefined {
     return Number.isNaN(this.#lastActivity) ? undefined : this.#lastActivity;
+  }
+
+  /** Sequence numbers lost since the last reset, over every client. */
+  get lostTotal(): number {
+    return this.#lost;
+  }
+
+  /** The totals since the start, across resets, with the sequence numbers lost: a fresh copy. */
+  runTotals(): ServerTotals & {readonly lost: number} {
+    const cleared = this.#clearedTotals;
+    const totals = this.#totals;
+    return {
+      received: cleared.received + totals.received,
+      replied: cleared.replied + totals.replied,
+      dropped: cleared.dropped + totals.dropped,
+      malformed: cleared.malformed + totals.malformed,
+      unanswered: cleared.unanswered + totals.unanswered,
+      refused: cleared.refused + totals.refused,
+      evicted: cleared.evicted + totals.evicted,
+      lost: cleared.lost + this.#lost,
+    };
+  }
+
+  /** Every delay since the start, bucketed (a plain copy). */
+  delayHistogram(): ReturnType<DelayHistogram['read']> {
+    return this.#histogram.read();
+  }
+
+  /**
+   * The client in position `index` (0 to clientCount - 1), in no particular order: for readers that
+   * walk every client in slices. A position stays with its client until a client leaves, when the
+   * last one moves into the hole.
+   */
+  clientAt(index: number): ClientRecord | undefined {
+    return this.#slots[index];
+  }
+
+  /** The `count` most recently seen clients, newest first. */
+  recent(count: number): ClientRecord[] {
+    const result: ClientRecord[] = [];
+    for (
+      let client = this.#newest;
+      client !== undefined && result.length < count;
+      client = client.older
+    ) {
+      result.push(client);
+    }
+
+    return result;
+  }
+
+  /** Whether the record is still one of this store's clients (it was not forgotten or evicted). */
+  tracks(record: ClientRecord): boolean {
+    return record instanceof ClientState && record.slot >= 0;
+  }
+
+  /** A client's recent delays, intervals and state changes, oldest first, for its detail view. */
+  detailOf(record: ClientRecord):
+    | {
+        delaysMs: number[];
+        intervalsMs: number[];
+        stateChanges: Array<{time: number; state: Liveness}>;
+      }
+    | undefined {
+    if (!(record instanceof ClientState) || record.slot < 0) {
+      return undefined;
+    }
+
+    return {
+      delaysMs: this.#detail.delays(record.slot),
+      intervalsMs: record.liveness.intervals(this.#rings),
+      stateChanges: this.#detail.stateChanges(record.slot),
+    };
   }
 
   /** A fresh copy of the counts by liveness. */
@@ -188,7 +279,14 @@ export class HeartbeatStore implements StoreView {
       client.label = this.#sharedLabel(request.label);
     }
 
+    const lostBefore = client.lost;
     client.recordHeartbeat(request, now);
+    this.#lost += client.lost - lostBefore;
+    if (request.timestampMs !== undefined && client.delayLastMs !== undefined) {
+      this.#histogram.observe(client.delayLastMs);
+      this.#detail.pushDelay(client.slot, client.delayLastMs);
+    }
+
     this.#totals.received++;
     this.#rate.count(now);
     this.#arrive(client, now, true);
@@ -306,6 +404,21 @@ export class HeartbeatStore implements StoreView {
 
   /** Zeroes every client's counters, statistics and history and the totals; clients and liveness stay. */
   resetCounters(): void {
+    const cleared = this.#clearedTotals;
+    for (const name of [
+      'received',
+      'replied',
+      'dropped',
+      'malformed',
+      'unanswered',
+      'refused',
+      'evicted',
+    ] as const) {
+      cleared[name] += this.#totals[name];
+    }
+
+    cleared.lost += this.#lost;
+    this.#lost = 0;
     for (
       let client = this.#oldest;
       client !== undefined;
@@ -425,6 +538,8 @@ export class HeartbeatStore implements StoreView {
       this.#deadlines = grown;
     }
 
+    this.#detail.clear(client.slot);
+    this.#detail.pushState(client.slot, now, 'alive');
     this.#byState.alive++;
     return client;
   }
@@ -456,11 +571,13 @@ export class HeartbeatStore implements StoreView {
     }
 
     this.#unlink(client);
+    this.#detail.release(client.slot);
     // Fill the hole with the last slot so the deadline scan stays dense.
     const last = this.#slots.pop()!;
     if (last !== client) {
       this.#slots[client.slot] = last;
       this.#deadlines[client.slot] = this.#deadlines[last.slot]!;
+      this.#detail.move(last.slot, client.slot);
       last.slot = client.slot;
     }
 
@@ -522,6 +639,7 @@ export class HeartbeatStore implements StoreView {
     }
 
     this.#setState(client, 'alive');
+    this.#detail.pushState(client.slot, now, 'alive');
     if (this.#sink !== undefined) {
       this.#emit(
         'resumed',
@@ -560,6 +678,7 @@ export class HeartbeatStore implements StoreView {
     now: number,
   ): void {
     this.#setState(client, state);
+    this.#detail.pushState(client.slot, now, state);
     this.#version++;
     if (this.#sink !== undefined) {
       this.#emit(

@@ -1,5 +1,5 @@
 /**
- * When to ask whether to shut down (SPEC.md "Inactivity prompt"): after `timeoutMs` without a
+ * When to ask whether to shut down (the README, "The dashboard"): after `timeoutMs` without a
  * datagram from anyone. Dismissing hides the prompt until another full period passes; a datagram
  * hides it by itself. Pure: the caller passes the time and the store's `lastActivity`.
  */

@@ -205,6 +205,24 @@ export class LivenessDetector {
     return detectorMeanMs(mean) + this.#sigma(mean) * stoppedZ;
   }
 
+  /** The held intervals, oldest first: a copy for the detail view (O(100)). */
+  intervals(rings: IntervalRings): number[] {
+    const result: number[] = [];
+    if (this.#ringId < 0) {
+      return result;
+    }
+
+    const pool = this.#pool(rings);
+    const chunk = pool.chunk(this.#ringId);
+    const start = pool.offset(this.#ringId);
+    const first = this.#count < intervalWindowSize ? 0 : this.#next;
+    for (let index = 0; index < this.#count; index++) {
+      result.push(chunk[start + ((first + index) % intervalWindowSize)]!);
+    }
+
+    return result;
+  }
+
   /** Gives the ring back to `rings`: the client is gone. */
   release(rings: IntervalRings): void {
     if (this.#ringId >= 0) {

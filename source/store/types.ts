@@ -18,8 +18,11 @@ export type EventName =
   | 'resumed'
   | 'evicted'
   | 'loss'
+  | 'reset'
+  | 'forget'
   | 'idle'
   | 'log-error'
+  | 'hook-error'
   | 'summary'
   | 'stop';
 

@@ -1,4 +1,5 @@
-import {historyLength, type ClientRecord} from '../store/types.js';
+import type {ClientRow} from '../engine/types.js';
+import {historyLength} from '../store/types.js';
 import {
   formatAge,
   formatCount,
@@ -79,7 +80,7 @@ export type RowCells = Readonly<Record<ColumnId, string>>;
 
 /** The cells of one client's row; `selected` marks the row the cursor is on. */
 export function formatRow(
-  record: ClientRecord,
+  record: ClientRow,
   now: number,
   selected: boolean,
 ): RowCells {
@@ -95,7 +96,7 @@ export function formatRow(
     delay: formatMs(record.delayLastMs),
     interval: formatInterval(record.intervalMeanMs, record.intervalStdDevMs),
     lastSeen: formatAge(record.lastSeen, now),
-    history: formatHistory(record.history(), historyLength),
+    history: formatHistory(record.history, historyLength),
   };
 }
 

@@ -1,7 +1,6 @@
 import {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {Table} from '@alcalzone/ink-table';
-import type {ClientRecord} from '../store/types.js';
+import type {ClientRow} from '../engine/types.js';
 import {
   columnHeadings,
   fitColumns,
@@ -9,11 +8,11 @@ import {
   rightAligned,
   type ColumnId,
 } from './client-columns.js';
-import {CellColumns, TableCell} from './table-cell.js';
+import {HeartbeatTable} from './heartbeat-table.js';
 
 type ClientTableProps = {
   /** The rows that fit, already sorted, filtered and sliced. */
-  readonly rows: readonly ClientRecord[];
+  readonly rows: readonly ClientRow[];
   /** Index of the first row shown in the whole sorted list. */
   readonly start: number;
   /** How many rows the filter kept, shown or not. */
@@ -70,7 +69,7 @@ function ClientTableView({
       key: columnHeadings[column],
       align: rightAligned.has(column) ? ('right' as const) : ('left' as const),
     }));
-    return {data, columns, ids: fit.columns};
+    return {data, columns, kinds: fit.columns};
   }, [rows, start, selected, now, width]);
 
   if (total === 0) {
@@ -81,9 +80,11 @@ function ClientTableView({
   return (
     <Box flexDirection="column">
       {rows.length > 0 && (
-        <CellColumns.Provider value={table.ids}>
-          <Table data={table.data} columns={table.columns} cell={TableCell} />
-        </CellColumns.Provider>
+        <HeartbeatTable
+          data={table.data}
+          columns={table.columns}
+          kinds={table.kinds}
+        />
       )}
       {more !== undefined && (
         <Text dimColor wrap="truncate-end">

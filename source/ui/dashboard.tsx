@@ -1,28 +1,39 @@
-import {useCallback, useLayoutEffect, useMemo, useRef, useState} from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import {Box, useStdin} from 'ink';
+import {faultInjected} from '../fault-injection.js';
+import type {ViewQuery} from '../engine/types.js';
 import {ClientTable} from './client-table.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {IdlePrompt} from './idle-prompt.js';
-import {footerLines, rowsThatFit, tableBudget} from './layout.js';
+import type {KeyIntent} from './key-bindings.js';
+import {footerLines, rowCapacity, rowsThatFit, tableBudget} from './layout.js';
 import {LineInput} from './line-input.js';
-import {createRowSelector} from './row-selector.js';
-import {fitWindow} from './select-rows.js';
+import {ResetPrompt} from './reset-prompt.js';
+import {fitWindow} from './sort-order.js';
 import {StatusLine} from './status-line.js';
-import type {DashboardController, DashboardSource} from './types.js';
-import {clampLoss, useDashboardKeys} from './use-dashboard-keys.js';
+import {
+  clampLoss,
+  useDashboardKeys,
+  type DashboardIntentions,
+} from './use-dashboard-keys.js';
 import {useDashboardState} from './use-dashboard-state.js';
-import {useFrame} from './use-frame.js';
+import {useEngineSnapshot, type EngineView} from './use-engine-snapshot.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
 export type DashboardProps = {
-  /** What the dashboard reads: the store, the clock, the server's settings. */
-  readonly source: DashboardSource;
-  /** What its keys do to the server and store. */
-  readonly controller: DashboardController;
-  /** Milliseconds between frames; 100 (ten frames a second) unless a test wants them faster. */
-  readonly frameIntervalMs?: number;
+  /** The engine's snapshots and commands. */
+  readonly engine: EngineView;
+  /** Shut down (`q`, Ctrl+C, `y` at the idle prompt): the host owns the process. */
+  readonly onQuit: () => void;
   /** Terminal lines, instead of what stdout reports (tests: ink-testing-library reports none). */
   readonly rows?: number;
   /** Terminal columns, instead of what stdout reports. */
@@ -36,32 +47,26 @@ function acceptLoss(next: string): boolean {
   return lossText.test(next) && next.length <= 8;
 }
 
-/** The live dashboard: header, client table, status and keys, redrawn from a snapshot each frame. */
-export function Dashboard({
-  source,
-  controller,
-  frameIntervalMs = 100,
-  rows,
-  columns,
-}: DashboardProps) {
-  const frame = useFrame(source, Math.max(1, frameIntervalMs));
+/** Tests: a dashboard that throws once it shows a client (UDP_HEARTBEAT_FAULT=render). */
+const renderFault = faultInjected('render');
+
+/** The live dashboard: header, client table, status and keys, drawn from the engine's snapshots. */
+export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
+  const snapshot = useEngineSnapshot(engine);
   const [state, dispatch] = useDashboardState();
   const size = useTerminalSize({rows, columns});
   const {isRawModeSupported} = useStdin();
-  // One per dashboard: it keeps the last full sort of a long list between frames.
-  const selector = useMemo(() => createRowSelector(), []);
-  // The frame in which the idle prompt was answered: hidden from then, not only from the next frame.
-  const [idleAnsweredIn, setIdleAnsweredIn] = useState<number>();
-  // Read by the prompt's answers, which must not change each frame (Ink would re-subscribe them).
-  const frameSequence = useRef(frame.sequence);
-  useLayoutEffect(() => {
-    frameSequence.current = frame.sequence;
-  });
+  if (renderFault && snapshot.clientCount > 0) {
+    throw new Error('injected render fault');
+  }
 
-  const view = state.frozen ?? frame.clients;
+  // The prompt was answered: hidden until a snapshot taken after the answer says otherwise.
+  const [idleAnsweredAt, setIdleAnsweredAt] = useState<number>();
   const idleSilenceMs =
-    idleAnsweredIn === frame.sequence ? undefined : frame.idleSilenceMs;
-  const promptOpen = idleSilenceMs !== undefined;
+    idleAnsweredAt !== undefined && snapshot.commandsApplied < idleAnsweredAt
+      ? undefined
+      : snapshot.idleSilenceMs;
+  const promptOpen = idleSilenceMs !== undefined || state.overlay === 'reset';
   const inputOpen = state.overlay === 'filter' || state.overlay === 'loss';
   const footer = footerLines(size.columns);
   const budget = tableBudget({
@@ -72,33 +77,174 @@ export function Dashboard({
   });
 
   const {sort, descending, filter, selected, top} = state;
-  const shown = useMemo(
-    () =>
-      selector.select(
-        view.clients,
-        {sort, descending, filter},
-        view.now,
-        (total) => {
-          const visible = rowsThatFit(budget, total);
-          const placed = fitWindow(selected, top, visible, total);
-          return {...placed, visible, total, start: placed.top, count: visible};
-        },
-      ),
-    [selector, view, sort, descending, filter, selected, top, budget],
-  );
+  const {window} = snapshot;
+  const visible = rowsThatFit(budget, window.total);
+  const placement = fitWindow(selected, top, visible, window.total);
+  // The rows the window holds from the placement's top; a window asked for a moment ago may not
+  // reach yet, and shows what it has until the engine's next snapshot.
+  const shownRows = useMemo(() => {
+    const from = Math.max(0, placement.top - window.start);
+    return window.rows.slice(from, from + visible);
+  }, [window, placement.top, visible]);
 
-  const onClientsReplaced = useCallback(() => {
-    selector.invalidate();
-  }, [selector]);
+  // What the view asks of the engine: sent whenever it changes, and the engine answers with a
+  // fresh snapshot.
+  const query: ViewQuery = useMemo(
+    () => ({
+      sort,
+      descending,
+      filter,
+      start: placement.top,
+      count: rowCapacity(budget),
+    }),
+    [sort, descending, filter, placement.top, budget],
+  );
+  useEffect(() => {
+    engine.send({type: 'view', query});
+  }, [engine, query]);
+
+  // Read by the key handlers, which must not change each frame (Ink would re-subscribe them).
+  const drawn = {
+    snapshot,
+    filter,
+    placement: {...placement, visible, total: window.total},
+  };
+  const latest = useRef(drawn);
+  useLayoutEffect(() => {
+    latest.current = drawn;
+  });
+
+  // A loss just set, until a snapshot newer than the one it was set on shows it: keys typed in one
+  // read step from each other, not all from the drawn value.
+  const pendingLoss = useRef<{value: number; sequence: number} | undefined>(
+    undefined,
+  );
+  const intentions: DashboardIntentions = useMemo(() => {
+    const lossNow = () => {
+      const {snapshot: current} = latest.current;
+      const pending = pendingLoss.current;
+      return pending?.sequence === current.sequence
+        ? pending.value
+        : current.lossPercent;
+    };
+
+    const setLoss = (percent: number) => {
+      const next = clampLoss(percent);
+      if (next !== lossNow()) {
+        pendingLoss.current = {
+          value: next,
+          sequence: latest.current.snapshot.sequence,
+        };
+        engine.send({type: 'set-loss', percent: next});
+      }
+    };
+
+    const moveTo = (target: number) => {
+      const {placement: from} = latest.current;
+      dispatch({
+        type: 'select',
+        target,
+        from,
+        visible: from.visible,
+        total: from.total,
+      });
+    };
+
+    const perform = (intent: KeyIntent): boolean => {
+      const {snapshot: current, placement: from} = latest.current;
+      const page = Math.max(1, from.visible);
+      switch (intent.type) {
+        case 'loss-step': {
+          setLoss(lossNow() + intent.step);
+          return true;
+        }
+
+        case 'loss-tens': {
+          setLoss(intent.tens * 10);
+          return true;
+        }
+
+        case 'loss-exact': {
+          dispatch({type: 'open', overlay: 'loss'});
+          return false;
+        }
+
+        case 'move': {
+          const targets = {
+            up: from.selected - 1,
+            down: from.selected + 1,
+            'page-up': from.selected - page,
+            'page-down': from.selected + page,
+            home: 0,
+            end: from.total - 1,
+          };
+          moveTo(targets[intent.by]);
+          // Moves read the cursor as last drawn, which a second move in the same read would not see.
+          return intent.by === 'home' || intent.by === 'end';
+        }
+
+        case 'next-sort': {
+          dispatch({type: 'next-sort'});
+          return true;
+        }
+
+        case 'reverse-sort': {
+          dispatch({type: 'reverse-sort'});
+          return true;
+        }
+
+        case 'filter': {
+          dispatch({type: 'open', overlay: 'filter'});
+          return false;
+        }
+
+        case 'clear-filter': {
+          if (latest.current.filter !== '') {
+            dispatch({type: 'filter', filter: ''});
+          }
+
+          return false;
+        }
+
+        case 'freeze': {
+          engine.send({type: 'freeze', frozen: !current.frozen});
+          return false;
+        }
+
+        case 'reset': {
+          dispatch({type: 'open', overlay: 'reset'});
+          return false;
+        }
+
+        case 'forget': {
+          engine.send({type: 'forget-stopped'});
+          return true;
+        }
+
+        case 'mute': {
+          engine.send({type: 'mute', muted: !current.muted});
+          return false;
+        }
+
+        case 'help': {
+          dispatch({type: 'open', overlay: 'help'});
+          return false;
+        }
+
+        case 'quit': {
+          onQuit();
+          return false;
+        }
+      }
+    };
+
+    return {perform, quit: onQuit};
+  }, [engine, dispatch, onQuit]);
+
   useDashboardKeys({
-    source,
-    controller,
-    state,
-    dispatch,
-    placement: shown.placement,
+    intentions,
     isActive: state.overlay === 'none' && !promptOpen,
     inputSupported: isRawModeSupported,
-    onClientsReplaced,
   });
 
   const close = useCallback(() => {
@@ -118,69 +264,72 @@ export function Dashboard({
         return 'enter a number from 0 to 100';
       }
 
-      controller.setLoss(clampLoss(percent));
+      engine.send({type: 'set-loss', percent: clampLoss(percent)});
       dispatch({type: 'close'});
       return undefined;
     },
-    [controller, dispatch],
+    [engine, dispatch],
   );
+  const confirmReset = useCallback(() => {
+    engine.send({type: 'reset'});
+    dispatch({type: 'close'});
+  }, [engine, dispatch]);
+  const answerIdle = useCallback(() => {
+    // Hidden until a snapshot has seen this answer (and any command before it).
+    setIdleAnsweredAt(latest.current.snapshot.commandsApplied + 1);
+  }, []);
   const quitWhenIdle = useCallback(() => {
-    setIdleAnsweredIn(frameSequence.current);
-    controller.quit();
-  }, [controller]);
+    answerIdle();
+    onQuit();
+  }, [answerIdle, onQuit]);
   const dismissIdle = useCallback(() => {
-    setIdleAnsweredIn(frameSequence.current);
-    controller.dismissIdle();
-  }, [controller]);
+    answerIdle();
+    engine.send({type: 'dismiss-idle'});
+  }, [answerIdle, engine]);
 
-  const linesActive = isRawModeSupported && !promptOpen;
+  const linesActive = isRawModeSupported && idleSilenceMs === undefined;
+  const idlePrompt = idleSilenceMs !== undefined && (
+    <IdlePrompt
+      silenceMs={idleSilenceMs}
+      isActive={isRawModeSupported}
+      onConfirm={quitWhenIdle}
+      onCancel={dismissIdle}
+    />
+  );
   if (state.overlay === 'help') {
     // The whole screen: the help is as tall as a classic terminal allows.
     return (
       <Box flexDirection="column">
         <HelpOverlay isActive={linesActive} onClose={close} />
-        {idleSilenceMs !== undefined && (
-          <IdlePrompt
-            silenceMs={idleSilenceMs}
-            isActive={isRawModeSupported}
-            onConfirm={quitWhenIdle}
-            onCancel={dismissIdle}
-          />
-        )}
+        {idlePrompt}
       </Box>
     );
   }
 
+  const now = snapshot.frozenAt ?? snapshot.time;
   return (
     <Box flexDirection="column">
-      <Header
-        listening={source.listening}
-        startedAt={source.startedAt}
-        view={view}
-        loss={frame.loss}
-        isLossChanged={frame.lossChanged}
-        logFile={source.logFile}
-        logError={frame.logError}
-      />
+      <Header snapshot={snapshot} />
       <StatusLine
-        sort={sort}
-        isDescending={descending}
-        filter={filter}
-        total={shown.placement.total}
-        clientCount={view.clientCount}
-        selected={shown.placement.selected}
+        // What the rows are in: the query the snapshot answers, not the one just asked.
+        sort={snapshot.query.sort}
+        isDescending={snapshot.query.descending}
+        filter={snapshot.query.filter}
+        total={window.total}
+        clientCount={snapshot.clientCount}
+        selected={placement.selected}
       />
       <ClientTable
-        rows={shown.window.rows}
-        start={shown.window.start}
-        total={shown.window.total}
-        selected={shown.placement.selected}
-        now={view.now}
+        rows={shownRows}
+        start={placement.top}
+        total={window.total}
+        selected={placement.selected}
+        now={now}
         width={size.columns}
         emptyText={
-          filter === ''
-            ? `No clients yet: waiting for heartbeats on ${source.listening}.`
-            : `No client matches "${filter}" (Esc clears the filter).`
+          snapshot.query.filter === ''
+            ? `No clients yet: waiting for heartbeats on ${snapshot.info.listening}.`
+            : `No client matches "${snapshot.query.filter}" (Esc clears the filter).`
         }
       />
       {state.overlay === 'filter' && (
@@ -203,14 +352,14 @@ export function Dashboard({
           onCancel={close}
         />
       )}
-      {idleSilenceMs !== undefined && (
-        <IdlePrompt
-          silenceMs={idleSilenceMs}
-          isActive={isRawModeSupported}
-          onConfirm={quitWhenIdle}
-          onCancel={dismissIdle}
+      {state.overlay === 'reset' && (
+        <ResetPrompt
+          isActive={linesActive}
+          onConfirm={confirmReset}
+          onCancel={close}
         />
       )}
+      {idlePrompt}
       <Footer lines={footer} />
     </Box>
   );

@@ -1,52 +1,37 @@
 import {Box, Text} from 'ink';
+import type {EngineSnapshot} from '../engine/types.js';
 import {livenessStates} from '../store/types.js';
-import type {ClientsView} from './clients-view.js';
+import {stateColors} from './cell-style.js';
 import {formatLossSetting, formatRate, formatUptime} from './format-cells.js';
-import {stateColors} from './table-cell.js';
 
 type HeaderProps = {
-  /** Where the server listens: `0.0.0.0:12000`. */
-  readonly listening: string;
-  readonly startedAt: number;
-  /** The clients shown, live or frozen. */
-  readonly view: ClientsView;
-  /** The simulated loss in percent, now (live even while frozen: it answers the operator's keys). */
-  readonly loss: number;
-  /** True once the loss was changed while running: it is highlighted then. */
-  readonly isLossChanged: boolean;
-  readonly logFile: string | undefined;
-  readonly logError: string | undefined;
+  readonly snapshot: EngineSnapshot;
 };
 
 /**
- * Two lines: where it listens, the loss, uptime and rate; then clients by state, a log error
- * (first, so a narrow terminal never cuts it off), the server's counters and the log file.
+ * Two lines: where it listens, the loss, uptime and rate; then clients by state, a log or hook
+ * error (first, so a narrow terminal never cuts it off), the server's counters and the log file.
  */
-export function Header({
-  listening,
-  startedAt,
-  view,
-  loss,
-  isLossChanged,
-  logFile,
-  logError,
-}: HeaderProps) {
+export function Header({snapshot}: HeaderProps) {
+  const {info, totals} = snapshot;
+  // A frozen view's ages and uptime count from the moment it was frozen.
+  const now = snapshot.frozenAt ?? snapshot.time;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>udp-heartbeat</Text>
         {'  listening '}
-        <Text bold>{listening}</Text>
+        <Text bold>{info.listeningNote}</Text>
         {'  '}
         <Text
-          inverse={isLossChanged}
-          color={isLossChanged ? 'yellow' : undefined}
-          bold={isLossChanged}
+          inverse={snapshot.lossChanged}
+          color={snapshot.lossChanged ? 'yellow' : undefined}
+          bold={snapshot.lossChanged}
         >
-          loss {formatLossSetting(loss)}
+          loss {formatLossSetting(snapshot.lossPercent)}
         </Text>
-        {`  up ${formatUptime(view.now - startedAt)}  ${formatRate(view.heartbeatsPerSecond)} hb/s`}
-        {view.frozen ? (
+        {`  up ${formatUptime(now - info.startedAt)}  ${formatRate(snapshot.heartbeatsPerSecond)} hb/s`}
+        {snapshot.frozen ? (
           <>
             {'  '}
             <Text inverse bold color="cyan">
@@ -54,23 +39,36 @@ export function Header({
             </Text>
           </>
         ) : null}
+        {snapshot.muted ? (
+          <>
+            {'  '}
+            <Text inverse bold color="magenta">
+              MUTED
+            </Text>
+          </>
+        ) : null}
       </Text>
       <Text wrap="truncate-end">
-        {`clients ${view.clientCount}`}
+        {`clients ${snapshot.clientCount}`}
         {livenessStates.map((state) => (
           <Text key={state} color={stateColors[state]}>
-            {`  ${state} ${view.countByState[state]}`}
+            {`  ${state} ${snapshot.countByState[state]}`}
           </Text>
         ))}
-        {logError !== undefined && (
-          <Text bold color="red">{`  log error: ${logError}`}</Text>
+        {snapshot.logError !== undefined && (
+          <Text bold color="red">{`  log error: ${snapshot.logError}`}</Text>
         )}
-        {view.totals.evicted > 0 && (
-          <Text color="yellow">{`  evicted ${view.totals.evicted}`}</Text>
+        {snapshot.hookError !== undefined && (
+          <Text bold color="red">{`  hook error: ${snapshot.hookError}`}</Text>
         )}
-        {view.totals.refused > 0 && `  refused ${view.totals.refused}`}
-        {view.totals.malformed > 0 && `  malformed ${view.totals.malformed}`}
-        {logFile !== undefined && `  log ${logFile}`}
+        {totals.evicted > 0 && (
+          <Text color="yellow">{`  evicted ${totals.evicted}`}</Text>
+        )}
+        {totals.refused > 0 && `  refused ${totals.refused}`}
+        {totals.malformed > 0 && `  malformed ${totals.malformed}`}
+        {snapshot.resets.length > 0 &&
+          `  reset ${snapshot.resets.length === 1 ? 'once' : `${snapshot.resets.length} times`}`}
+        {info.logFile !== undefined && `  log ${info.logFile}`}
       </Text>
     </Box>
   );

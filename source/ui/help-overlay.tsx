@@ -1,7 +1,8 @@
 import {useCallback} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {outcomeSymbols} from './format-cells.js';
-import {sortColumns, sortLabels} from './select-rows.js';
+import {keyGroups} from './key-bindings.js';
+import {sortColumns, sortLabels} from './sort-order.js';
 
 type HelpOverlayProps = {
   /** Called on any key. */
@@ -10,31 +11,6 @@ type HelpOverlayProps = {
   readonly isActive: boolean;
 };
 
-const keys: ReadonlyArray<readonly [string, string]> = [
-  ['+ / -', 'loss up / down 5 points'],
-  ['] / [', 'loss up / down 1 point'],
-  ['0-9', 'loss 0 %, 10 %, ... 90 %'],
-  [
-    'L',
-    'type an exact loss, 0-100, decimals allowed (Enter applies, Esc cancels)',
-  ],
-  ['Up / Down', 'move the selection one client'],
-  ['PgUp / PgDn', 'move the selection one page'],
-  ['Home / End', 'first / last client'],
-  [
-    's',
-    `sort by the next column: ${sortColumns.map((column) => sortLabels[column]).join(', ')}`,
-  ],
-  ['S', 'reverse the sort'],
-  ['/', 'filter clients by address (Enter applies, empty clears, Esc cancels)'],
-  ['Esc', 'clear the filter'],
-  ['p', 'freeze the display; recording goes on (p again resumes)'],
-  ['r', "reset every client's counters"],
-  ['x', 'forget stopped clients'],
-  ['?', 'this help'],
-  ['q / Ctrl+C', 'quit and print the summary'],
-];
-
 const legend: ReadonlyArray<readonly [string, string]> = [
   [outcomeSymbols.replied, 'replied'],
   [outcomeSymbols.dropped, 'dropped by the loss'],
@@ -42,7 +18,7 @@ const legend: ReadonlyArray<readonly [string, string]> = [
   [outcomeSymbols.malformed, 'malformed'],
 ];
 
-/** Every key and the history legend, in 21 lines so it fits a 24-line terminal; any key closes it. */
+/** Every key (from the one key table) and the history legend; any key closes it. */
 export function HelpOverlay({onClose, isActive}: HelpOverlayProps) {
   const handleInput = useCallback(() => {
     onClose();
@@ -54,12 +30,14 @@ export function HelpOverlay({onClose, isActive}: HelpOverlayProps) {
       <Text bold wrap="truncate-end">
         Keys <Text dimColor>(any key closes this help)</Text>
       </Text>
-      {keys.map(([key, action]) => (
-        <Text key={key} wrap="truncate-end">
+      {keyGroups.map((group) => (
+        <Text key={group.keys} wrap="truncate-end">
           <Text bold color="cyan">
-            {key.padEnd(12)}
+            {(group.helpKeys ?? group.keys).padEnd(12)}
           </Text>
-          {action}
+          {group.keys === 's'
+            ? `${group.help}: ${sortColumns.map((column) => sortLabels[column]).join(', ')}`
+            : group.help}
         </Text>
       ))}
       <Text wrap="truncate-end">

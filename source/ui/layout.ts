@@ -4,24 +4,9 @@ lines than the terminal has: Ink clears the whole screen on every frame once its
 terminal's height, which flickers.
 */
 
-/** One key (or group) and what it does, as the footer shows it. */
-export type KeyHint = {readonly keys: string; readonly action: string};
+import {keyHints, type KeyHint} from './key-bindings.js';
 
-/** Every key, compact, in the footer's order. */
-export const keyHints: readonly KeyHint[] = [
-  {keys: '+/-', action: 'loss±5'},
-  {keys: ']/[', action: '±1'},
-  {keys: '0-9', action: 'set'},
-  {keys: 'L', action: 'exact'},
-  {keys: '↑↓ PgUp/PgDn Home/End', action: 'move'},
-  {keys: 's/S', action: 'sort'},
-  {keys: '/', action: 'filter'},
-  {keys: 'p', action: 'freeze'},
-  {keys: 'r', action: 'reset'},
-  {keys: 'x', action: 'forget stopped'},
-  {keys: '?', action: 'help'},
-  {keys: 'q', action: 'quit'},
-];
+export {keyHints, type KeyHint} from './key-bindings.js';
 
 const hintGap = 2;
 
@@ -62,15 +47,19 @@ export const idlePromptHeight = 3;
 /** Lines an input line (filter, exact loss) takes. */
 export const inputLineHeight = 1;
 
-/** The table draws a rule between rows: N rows take 2N + 3 lines. */
+/** Lines of the table around its rows: the top border, the headings, their rule, the bottom border. */
+export const tableFrameHeight = 4;
+
+/** One line per row, no rule between rows: N rows take N + 4 lines. */
 export function tableHeight(rows: number): number {
-  return rows > 0 ? 2 * rows + 3 : 1;
+  return rows > 0 ? rows + tableFrameHeight : 1;
 }
 
 /** Lines left for the table (and its `N more` line) once everything else has its share. */
 export function tableBudget(parts: {
   readonly terminalRows: number;
   readonly footerHeight: number;
+  /** The idle prompt or the reset question. */
   readonly promptOpen: boolean;
   readonly inputOpen: boolean;
 }): number {
@@ -86,12 +75,17 @@ export function tableBudget(parts: {
   );
 }
 
+/** The most rows the table can show in `budget` lines, with no `N more` line. */
+export function rowCapacity(budget: number): number {
+  return Math.max(0, budget - tableFrameHeight);
+}
+
 /** How many rows the table shows out of `total` in `budget` lines, keeping a line for `N more` if needed. */
 export function rowsThatFit(budget: number, total: number): number {
-  const withoutMoreLine = Math.floor((budget - 3) / 2);
+  const withoutMoreLine = rowCapacity(budget);
   if (total <= withoutMoreLine) {
     return Math.max(0, total);
   }
 
-  return Math.max(0, Math.min(total, Math.floor((budget - 4) / 2)));
+  return Math.max(0, Math.min(total, withoutMoreLine - 1));
 }

@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {sortLabels, type SortColumn} from './select-rows.js';
+import {sortLabels, type SortColumn} from './sort-order.js';
 
 type StatusLineProps = {
   readonly sort: SortColumn;

@@ -1,14 +1,13 @@
 import {useReducer} from 'react';
-import type {ClientsView} from './clients-view.js';
 import {
   defaultDescending,
   fitWindow,
   nextSortColumn,
   type SortColumn,
-} from './select-rows.js';
+} from './sort-order.js';
 
-/** What covers the table or takes the keys, besides the idle prompt (which the source decides). */
-export type Overlay = 'none' | 'help' | 'filter' | 'loss';
+/** What covers the table or takes the keys, besides the idle prompt (which the engine decides). */
+export type Overlay = 'none' | 'help' | 'filter' | 'loss' | 'reset';
 
 /** The dashboard's own view state: nothing here changes the server. */
 export type DashboardViewState = {
@@ -20,8 +19,6 @@ export type DashboardViewState = {
   readonly descending: boolean;
   readonly filter: string;
   readonly overlay: Overlay;
-  /** The copy `p` took, shown instead of the live store until `p` again. */
-  readonly frozen: ClientsView | undefined;
 };
 
 /** Move the cursor to `target` (clamped), scrolling so it stays in a window of `visible` rows. */
@@ -40,9 +37,7 @@ export type DashboardAction =
   | {readonly type: 'reverse-sort'}
   | {readonly type: 'open'; readonly overlay: Exclude<Overlay, 'none'>}
   | {readonly type: 'close'}
-  | {readonly type: 'filter'; readonly filter: string}
-  | {readonly type: 'freeze'; readonly view: ClientsView}
-  | {readonly type: 'unfreeze'};
+  | {readonly type: 'filter'; readonly filter: string};
 
 export const initialViewState: DashboardViewState = {
   selected: 0,
@@ -51,7 +46,6 @@ export const initialViewState: DashboardViewState = {
   descending: defaultDescending.client,
   filter: '',
   overlay: 'none',
-  frozen: undefined,
 };
 
 /** A new order or a new filter starts from the first row again. */
@@ -96,14 +90,6 @@ export function dashboardReducer(
 
     case 'filter': {
       return {...state, ...atFirstRow, filter: action.filter, overlay: 'none'};
-    }
-
-    case 'freeze': {
-      return {...state, frozen: action.view};
-    }
-
-    case 'unfreeze': {
-      return {...state, frozen: undefined};
     }
   }
 }

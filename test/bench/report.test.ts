@@ -66,13 +66,16 @@ const frame: FrameTimeResult = {
   clients: 100_000,
   columns: 140,
   rows: 40,
-  frameMs: [20, 25, 40],
-  busyMs: [21, 26, 41],
-  medianMs: 25,
-  p90Ms: 40,
-  maxMs: 40,
+  frameMs: [6, 8, 9],
+  busyMs: [7, 9, 10],
+  medianMs: 8,
+  p90Ms: 9,
+  maxMs: 9,
   busyMedianMs: 26,
   heapPerClientBytes: 650,
+  engineLongestTaskMs: 3,
+  framesPerSecond: 10,
+  cpuMedianMs: 6,
   fillSeconds: 0.5,
 };
 
@@ -104,55 +107,111 @@ function verdicts(bench: BenchResults): Record<string, boolean | undefined> {
   );
 }
 
+/** Every scenario the targets read, with figures within them unless `extra` says otherwise. */
+function fullRun(
+  extra: Partial<Record<string, Partial<ScenarioResult>>> = {},
+): ScenarioResult[] {
+  const make = (
+    kind: ScenarioResult['kind'],
+    clients: number,
+    rates: number[],
+  ) => scenario(kind, clients, rates, extra[`${kind}, ${clients}`]);
+  return [
+    make('headless', 50, [90]),
+    make('dashboard', 50, [90]),
+    make('headless', 1000, [90]),
+    make('dashboard', 1000, [90]),
+    make('echo', 100, [100, 100]),
+    make('headless', 100, [85, 80]),
+    make('echo', 10_000, [100, 100]),
+    make('headless', 10_000, [80, 80]),
+    make('dashboard', 10_000, [75, 76]),
+  ];
+}
+
+const startup = {headlessBindMs: 150, clientFirstHeartbeatMs: 160, launches: 5};
+
 test('every target passes when every figure is within it', () => {
-  const bench = results([
-    scenario('echo', 100, [100, 100]),
-    scenario('headless', 100, [80, 70]),
-    scenario('echo', 10_000, [100, 100]),
-    scenario('dashboard', 10_000, [60, 50]),
-  ]);
+  const bench = {...results(fullRun()), startup};
   const checks = checkTargets(bench);
-  assert.equal(checks.length, 8);
+  assert.equal(checks.length, 15);
   assert.deepEqual(
-    checks.map((check) => check.pass),
-    [true, true, true, true, true, true, true, true],
+    checks.filter((check) => check.pass !== true).map((check) => check.name),
+    [],
   );
   const report = formatReport(bench);
-  assert.equal(report.match(/ PASS$/gmv)?.length, 8);
+  assert.equal(report.match(/ PASS$/gmv)?.length, 15);
   assert.doesNotMatch(report, /MISS/v);
 });
 
 test('targets miss by the figures that fall short, and say n/a for what was not measured', () => {
-  const slowFrame = {...frame, medianMs: 31, heapPerClientBytes: 1100};
+  const slowFrame = {
+    ...frame,
+    medianMs: 11,
+    heapPerClientBytes: 1100,
+    engineLongestTaskMs: 6,
+  };
   const heavy = {...memory, perClientBytes: 1025};
   const bench: BenchResults = {
-    ...results([
-      scenario('echo', 100, [100]),
-      scenario('headless', 100, [69]),
-      scenario('echo', 10_000, [100]),
-      scenario('dashboard', 10_000, [49], {
-        fixed: phase({sent: 20_000, replied: 19_979, socketDrops: 1}),
-        frames: {low: 5, fixed: 6, saturate: 5},
+    ...results(
+      fullRun({
+        'dashboard, 50': {
+          fixed: phase({rtt: {count: 100, p50: 1, p99: 7, max: 9}}),
+        },
+        'headless, 1000': {fixed: phase({sent: 20_000, replied: 19_000})},
+        'headless, 100': {
+          saturate: combineSegments([
+            phase({repliesPerSecond: 79, replied: 79, generatorBusyShare: 0.5}),
+          ]),
+        },
+        'dashboard, 10000': {
+          fixed: phase({sent: 20_000, replied: 19_979, socketDrops: 1}),
+          frames: {low: 5, fixed: 6, saturate: 5},
+          saturate: combineSegments([
+            phase({repliesPerSecond: 71, replied: 71, generatorBusyShare: 0.5}),
+          ]),
+        },
       }),
-    ]),
+    ),
     memory: heavy,
     frame: slowFrame,
+    startup: {...startup, headlessBindMs: 400},
   };
-  assert.deepEqual(Object.values(verdicts(bench)), [
-    false,
-    false,
-    false,
-    false,
-    false,
-    false,
-    false,
-    false,
-  ]);
+  const verdict = verdicts(bench);
+  const missed = Object.entries(verdict)
+    .filter(([, pass]) => pass === false)
+    .map(([name]) => name);
+  for (const expected of [
+    /^50 clients at 100\/s: round trip p99/v,
+    /^1000 clients at 2000\/s: reply ratio/v,
+    /^headless, 100 clients: replies\/s vs baseline/v,
+    /^dashboard, 10000 clients: replies\/s vs headless/v,
+    /^dashboard, 10000 clients: reply ratio/v,
+    /^dashboard, 10000 clients: receive-buffer drops/v,
+    /^engine's longest task/v,
+    /^headless: bound after launch/v,
+    /^memory per tracked client/v,
+    /^memory per client with a full interval window/v,
+    /^one dashboard frame/v,
+    /^frame rate/v,
+  ]) {
+    assert.ok(
+      missed.some((name) => expected.test(name)),
+      `${String(expected)} missed, in ${missed.join('; ')}`,
+    );
+  }
+
+  assert.equal(verdict['client: first heartbeat after launch (median)'], true);
   const missing = verdicts(results([]));
   assert.ok(
     Object.entries(missing)
       // Memory and the frame come from their own fixtures here.
-      .filter(([name]) => !name.startsWith('memory') && !name.startsWith('one'))
+      .filter(
+        ([name]) =>
+          !name.startsWith('memory') &&
+          !name.startsWith('one') &&
+          !name.startsWith('engine'),
+      )
       .every(([, pass]) => pass === undefined),
   );
   assert.match(formatReport(results([])), / n\/a$/mv);
@@ -163,7 +222,9 @@ test('a ratio target takes the median of the rounds, so one bad round does not d
     scenario('echo', 100, [100, 100, 100]),
     scenario('headless', 100, [80, 80, 10]),
   ]);
-  const [headless] = checkTargets(bench);
+  const headless = checkTargets(bench).find((check) =>
+    check.name.startsWith('headless, 100 clients'),
+  );
   assert.equal(headless!.pass, true);
   assert.match(headless!.measured, /^0\.80, median of 3 rounds/v);
   assert.match(headless!.measured, /= 0\.57\)$/v);

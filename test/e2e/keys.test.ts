@@ -270,7 +270,30 @@ test('r resets the counters to zero; the clients stay', async () => {
     );
     assert.match(before, /clients 2 /v);
 
+    // r asks first; any key but y keeps the counters.
     cli.press('r');
+    await waitForFrame(
+      cli,
+      (frame) => frame.includes('Reset every counter?'),
+      'the reset question',
+    );
+    cli.press('n');
+    const kept = await waitForFrame(
+      cli,
+      (frame) =>
+        !frame.includes('Reset every counter?') &&
+        keys.every((key) => count(rowOf(frame, key), 'recv') >= 15),
+      'the question closed, the counters kept',
+    );
+    assert.doesNotMatch(kept, /reset once/v);
+
+    cli.press('r');
+    await waitForFrame(
+      cli,
+      (frame) => frame.includes('Reset every counter?'),
+      'the reset question again',
+    );
+    cli.press('y');
     // Ten heartbeats a second: a frame within half a second of the reset shows at most a few.
     const after = await waitForFrame(
       cli,
@@ -285,6 +308,24 @@ test('r resets the counters to zero; the clients stay', async () => {
     }
 
     assert.match(after, /clients 2 /v);
+    assert.match(
+      after,
+      /reset once/v,
+      'the header says the counters were reset',
+    );
+
+    // The summary keeps the whole run's totals and says when the counters were reset.
+    cli.press('q');
+    assert.equal(await cli.waitForExit(), 0);
+    const summary = cli.text();
+    assert.match(summary, /reset +once, at \d{4}-/v);
+    const received = Number(
+      /totals +received (?<n>\d+)/v.exec(summary)?.groups?.n,
+    );
+    assert.ok(
+      received >= 30,
+      `the run's totals survive the reset:\n${summary}`,
+    );
   } finally {
     await endRun(run);
   }

@@ -7,7 +7,7 @@ import {waitFor} from '../helpers/wait-for.js';
 
 /*
 Liveness as a user of the built CLI sees it, headless: a client that beats ten times a second and
-falls silent is `late`, then `stopped`, at the silences SPEC.md's formula gives; beating again is
+falls silent is `late`, then `stopped`, at the silences the README's formula gives; beating again is
 `resumed`. The expected silences are computed from the arrival times the server itself reports
 (its `replied` events), so scheduling noise on either side does not make the test guess.
 */
@@ -205,7 +205,7 @@ test('adaptive liveness, JSON output: a 10 Hz client is late and stopped at the 
     const arrivals = events()
       .filter((event) => event.event === 'replied')
       .map((event) => Date.parse(event.time));
-    // SPEC.md: μ = 2m, σ = max(s, m/4); late at phi 1, stopped at phi 8.
+    // The README: μ = 2m, σ = max(s, m/4); late at phi 1, stopped at phi 8.
     const {mean, stdDev} = intervalStatistics(arrivals);
     const sigma = Math.max(stdDev, mean / 4);
     const lateAfter = 2 * mean + sigma * lateZ;

@@ -14,12 +14,19 @@ export class PtyCli {
   /** Where the text read by `screenSince` starts: moved on before each key. */
   mark = 0;
 
-  constructor(args: readonly string[], {columns = 140, rows = 40} = {}) {
+  constructor(
+    args: readonly string[],
+    {
+      columns = 140,
+      rows = 40,
+      env = {},
+    }: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv} = {},
+  ) {
     this.terminal = pty.spawn(process.execPath, [cliPath, ...args], {
       name: 'xterm-256color',
       cols: columns,
       rows,
-      env: {...process.env, CI: 'false', FORCE_COLOR: '1'},
+      env: {...process.env, CI: 'false', FORCE_COLOR: '1', ...env},
     });
     this.terminal.onData((data) => {
       this.output += data;

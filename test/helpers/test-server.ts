@@ -45,16 +45,12 @@ export async function startTestServer(
   };
   const events: HeartbeatEvent[] = [];
   const clock = new FakeClock();
-  const running = await startServer(
-    options,
-    {
-      clock: clock.read,
-      random: seededRandom(seed),
-      sink(event) {
-        events.push(event);
-      },
+  const running = await startServer(options, {
+    clock: clock.read,
+    random: seededRandom(seed),
+    sink(event) {
+      events.push(event);
     },
-    {logFile: undefined, logError: () => undefined},
-  );
+  });
   return {running, events, clock, port: running.port};
 }

@@ -83,6 +83,9 @@ const samples: Record<EventName, HeartbeatEvent> = {
     state: 'alive',
   }),
   stop: makeEvent({event: 'stop', detail: 'duration_ms=1234'}),
+  reset: makeEvent({event: 'reset', detail: 'resets=1'}),
+  forget: makeEvent({event: 'forget', detail: 'forgotten=2'}),
+  'hook-error': makeEvent({event: 'hook-error', detail: 'timed out'}),
 };
 
 const time = formatIsoTime(samples.start.time);
@@ -103,6 +106,9 @@ test('text: one line per event kind, fixed-width event column, absent fields lef
     'log-error': `${time}  log-error  log write failed: no space left on device (ENOSPC)`,
     summary: `${time}  summary    127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1`,
     stop: `${time}  stop       duration_ms=1234`,
+    reset: `${time}  reset      resets=1`,
+    forget: `${time}  forget     forgotten=2`,
+    'hook-error': `${time}  hook-error  timed out`,
   };
   for (const name of allEvents) {
     assert.equal(formatEventText(samples[name]), expected[name], name);

@@ -9,13 +9,18 @@ import {
   minHistory,
   type RowCells,
 } from '../../source/ui/client-columns.js';
+import {toClientRow} from '../../source/engine/client-row.js';
 import {fakeRecord} from './fake-store.js';
 
 const now = Date.UTC(2026, 0, 1);
 
+function rowOf(...parameters: Parameters<typeof fakeRecord>) {
+  return toClientRow(fakeRecord(...parameters));
+}
+
 function wideRow(): RowCells {
   return formatRow(
-    fakeRecord('192.168.100.200', 54_321, {
+    rowOf('192.168.100.200', 54_321, {
       received: 123_456,
       replied: 100_000,
       dropped: 23_456,
@@ -65,7 +70,7 @@ test('a row: the cursor mark, the cells, all ASCII', () => {
   assert.equal(row.lastSeen, '2m05s ago');
   assert.equal(row.history, 'x....x....x....x....x...');
   assert.equal(
-    formatRow(fakeRecord('10.0.0.1', 1), now, false).client,
+    formatRow(rowOf('10.0.0.1', 1), now, false).client,
     '  10.0.0.1:1',
   );
   for (const column of columnIds) {

@@ -13,6 +13,7 @@ import {
   recordingController,
   type FakeRecord,
 } from './fake-store.js';
+import {FakeEngine} from './fake-engine.js';
 import {
   keys,
   renderDashboard,
@@ -155,13 +156,14 @@ test('the header: where, loss, uptime, clients by state, rate, log file and log 
 });
 
 test('rows that do not fit make an "N more" line', async () => {
-  // 24 lines: header 2, status 1, footer 2, one spare: 18 for the table, 7 rows and the line.
+  // 24 lines: header 2, status 1, footer 2, one spare: 18 for the table (4 of them its frame),
+  // one line per row: 13 rows and the line.
   await withDashboard({records: clients(30), rows: 24}, async (harness) => {
     const frame = await harness.until(
-      (text) => text.includes('23 more'),
+      (text) => text.includes('17 more'),
       'the more line',
     );
-    assert.equal(harness.rowLines().length, 7);
+    assert.equal(harness.rowLines().length, 13);
     assert.ok(frame.split('\n').length < 24, 'leaves the last line free');
   });
 });
@@ -180,26 +182,27 @@ test('every client shows when they fit, without a more line', async () => {
 test('the cursor scrolls with Down, End, Home, PgDn and PgUp', async () => {
   await withDashboard({records: clients(30), rows: 24}, async (harness) => {
     await harness.until((text) => text.includes('> 10.0.0.1:'), 'cursor');
-    for (let index = 0; index < 7; index++) {
+    for (let index = 0; index < 13; index++) {
       await harness.press(keys.down);
     }
 
-    await harness.until((text) => text.includes('> 10.0.0.8:'), 'moved');
-    assert.deepEqual(shownKeys(harness), [
-      '10.0.0.2:5000',
-      '10.0.0.3:5000',
-      '10.0.0.4:5000',
-      '10.0.0.5:5000',
-      '10.0.0.6:5000',
-      '10.0.0.7:5000',
-      '10.0.0.8:5000',
-    ]);
-    assert.match(harness.frame(), /22 more below, 1 above/v);
+    const moved = await harness.until(
+      (text) => text.includes('> 10.0.0.14:') && text.includes('1 above'),
+      'moved',
+    );
+    assert.deepEqual(
+      shownKeys(harness),
+      Array.from({length: 13}, (_, index) => `10.0.0.${index + 2}:5000`),
+    );
+    assert.match(moved, /16 more below, 1 above/v);
 
     await harness.press(keys.end);
-    await harness.until((text) => text.includes('> 10.0.0.30:'), 'end');
+    await harness.until(
+      (text) => text.includes('> 10.0.0.30:') && text.includes('more above'),
+      'end',
+    );
     assert.equal(shownKeys(harness).at(-1), '10.0.0.30:5000');
-    assert.match(harness.frame(), /23 more above/v);
+    assert.match(harness.frame(), /17 more above/v);
     assert.match(harness.frame(), /row 30 of 30/v);
 
     await harness.press(keys.up);
@@ -210,7 +213,7 @@ test('the cursor scrolls with Down, End, Home, PgDn and PgUp', async () => {
     assert.equal(shownKeys(harness)[0], '10.0.0.1:5000');
 
     await harness.press(keys.pageDown);
-    await harness.until((text) => text.includes('> 10.0.0.8:'), 'page down');
+    await harness.until((text) => text.includes('> 10.0.0.14:'), 'page down');
     await harness.press(keys.pageUp);
     await harness.until((text) => text.includes('> 10.0.0.1:'), 'page up');
     await harness.press(keys.up);
@@ -224,15 +227,15 @@ test('the table re-lays out when the terminal is resized', async () => {
     {records: clients(30), rows: 'terminal'},
     async (harness) => {
       // ink-testing-library reports no rows: 24 is assumed.
-      await harness.until((text) => text.includes('23 more'), '24 lines');
+      await harness.until((text) => text.includes('17 more'), '24 lines');
       Object.defineProperty(harness.app.stdout, 'rows', {
         value: 16,
         configurable: true,
       });
       harness.app.stdout.emit('resize');
-      // 16 lines: 10 for the table, 3 rows and the more line.
-      await harness.until((text) => text.includes('27 more'), 'fewer rows');
-      assert.equal(harness.rowLines().length, 3);
+      // 16 lines: 10 for the table, 5 rows and the more line.
+      await harness.until((text) => text.includes('25 more'), 'fewer rows');
+      assert.equal(harness.rowLines().length, 5);
     },
   );
 });
@@ -295,17 +298,26 @@ test('loss keys set the loss through the controller, clamped to 0-100', async ()
     await expectLoss('9', 90);
     await harness.until((text) => text.includes('loss 90%'), 'the header');
 
-    source.lossValue = 98;
+    // The keys step from the loss the dashboard has been shown.
+    const showLoss = async (percent: number) => {
+      source.lossValue = percent;
+      await harness.until(
+        (text) => text.includes(`loss ${percent}%`),
+        `loss ${percent}% shown`,
+      );
+    };
+
+    await showLoss(98);
     await expectLoss('+', 100);
-    source.lossValue = 2;
+    await showLoss(2);
     await expectLoss('-', 0);
-    source.lossValue = 0.5;
+    await showLoss(0.5);
     await expectLoss('[', 0);
-    source.lossValue = 12.3;
+    await showLoss(12.3);
     await expectLoss(']', 13.3);
 
     // Already at the limit: nothing to change, so no loss event.
-    source.lossValue = 100;
+    await showLoss(100);
     const before = controller.calls.length;
     await harness.press('+');
     await harness.press(']');
@@ -564,10 +576,31 @@ test('p freezes the display while the store goes on changing, and p again resume
 
 test('r resets and x forgets stopped clients through the controller', async () => {
   await withDashboard({records: clients(2)}, async (harness) => {
+    // r asks first: n keeps the counters, y resets them.
     await harness.press('r');
+    await harness.until(
+      (text) => text.includes('Reset every counter?'),
+      'the question',
+    );
+    await harness.press('n');
+    await harness.until(
+      (text) => !text.includes('Reset every counter?'),
+      'the question closed',
+    );
+    assert.deepEqual(harness.controller.calls, []);
+    await harness.press('r');
+    await harness.until(
+      (text) => text.includes('Reset every counter?'),
+      'the question again',
+    );
+    await harness.press('y');
     await waitFor(() => harness.controller.calls.length === 1, {
       message: 'reset',
     });
+    await harness.until(
+      (text) => !text.includes('Reset every counter?'),
+      'the question closed after y',
+    );
     await harness.press('x');
     await waitFor(() => harness.controller.calls.length === 2, {
       message: 'forget',
@@ -684,9 +717,9 @@ test('the idle prompt closes by itself when a heartbeat arrives', async () => {
     assert.deepEqual(harness.controller.calls, []);
 
     // And the table has its keys back.
-    await harness.press('r');
+    await harness.press('x');
     await waitFor(() => harness.controller.calls.length === 1, {
-      message: 'reset',
+      message: 'forget',
     });
   });
 });
@@ -793,11 +826,13 @@ test('without a terminal on stdin, it draws and listens to no key (raw mode woul
   const source = fakeSource(store, clock);
   source.idleMs = 61_000;
   const errors: unknown[] = [];
+  const controller = recordingController(source);
   const app = render(
     <Dashboard
-      source={source}
-      controller={recordingController(source)}
-      frameIntervalMs={20}
+      engine={new FakeEngine(source, clock, controller, 20)}
+      onQuit={() => {
+        controller.quit();
+      }}
     />,
     {
       // Fakes of the few stream members Ink uses.
@@ -812,9 +847,12 @@ test('without a terminal on stdin, it draws and listens to no key (raw mode woul
     errors.push(error);
   });
   try {
-    await waitFor(() => stdout.output.includes('Shut down?'), {
-      message: 'a frame',
-    });
+    await waitFor(
+      () =>
+        stdout.output.includes('Shut down?') &&
+        stdout.output.includes('10.0.0.1:1'),
+      {message: 'a frame with the row and the prompt'},
+    );
     assert.match(stdout.output, /10\.0\.0\.1:1/v);
     assert.deepEqual(errors, []);
   } finally {

@@ -5,10 +5,29 @@ import type {
   Outcome,
   ServerTotals,
 } from '../../source/store/types.js';
-import type {
-  DashboardController,
-  DashboardSource,
-} from '../../source/ui/types.js';
+import type {Clock} from '../../source/clock.js';
+
+/** What a fake engine reads besides the store: the server's settings and live values. */
+export type DashboardSource = {
+  readonly store: FakeStore;
+  readonly clock: Clock;
+  readonly listening: string;
+  readonly startedAt: number;
+  loss(): number;
+  lossChanged(): boolean;
+  readonly logFile: string | undefined;
+  logError(): string | undefined;
+  idleSilenceMs(): number | undefined;
+};
+
+/** The commands a fake engine passes on. */
+export type DashboardController = {
+  setLoss(percent: number): void;
+  resetCounters(): void;
+  forgetStopped(): void;
+  dismissIdle(): void;
+  quit(): void;
+};
 
 /** A client record the test owns and mutates, shaped as the store's. */
 export type FakeRecord = {

@@ -22,9 +22,9 @@ test('the footer packs every hint into lines that fit', () => {
   assert.equal(footerLines(100).length, 2);
 });
 
-test('the table takes 2N + 3 lines and the budget leaves one line spare', () => {
+test('the table takes N + 4 lines (no rule between rows) and the budget leaves one line spare', () => {
   assert.equal(tableHeight(1), 5);
-  assert.equal(tableHeight(7), 17);
+  assert.equal(tableHeight(7), 11);
   assert.equal(
     tableBudget({
       terminalRows: 24,
@@ -46,11 +46,11 @@ test('the table takes 2N + 3 lines and the budget leaves one line spare', () => 
 });
 
 test('rows that fit: all when they do, else one line less for "N more"', () => {
-  assert.equal(rowsThatFit(18, 7), 7);
-  assert.equal(rowsThatFit(18, 8), 7);
-  assert.equal(rowsThatFit(18, 30), 7);
-  assert.equal(rowsThatFit(17, 7), 7);
-  assert.equal(rowsThatFit(17, 8), 6);
+  assert.equal(rowsThatFit(18, 14), 14);
+  assert.equal(rowsThatFit(18, 15), 13);
+  assert.equal(rowsThatFit(18, 30), 13);
+  assert.equal(rowsThatFit(11, 7), 7);
+  assert.equal(rowsThatFit(11, 8), 6);
   assert.equal(rowsThatFit(18, 0), 0);
   assert.equal(rowsThatFit(3, 10), 0);
   for (let budget = 0; budget < 60; budget++) {

@@ -3,6 +3,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {render} from 'ink-testing-library';
 import {Dashboard} from '../../source/ui/dashboard.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {FakeEngine} from './fake-engine.js';
 import {
   FakeClock,
   FakeStore,
@@ -32,6 +33,7 @@ export type DashboardHarness = {
   readonly store: FakeStore;
   readonly source: FakeSource;
   readonly controller: RecordingController;
+  readonly engine: FakeEngine;
   readonly app: ReturnType<typeof render>;
   /** The last frame, without colours. */
   frame(): string;
@@ -82,12 +84,19 @@ export async function renderDashboard(
   };
 
   const controller = recordingController(source);
+  const engine = new FakeEngine(
+    source,
+    clock,
+    controller,
+    options.frameIntervalMs ?? 20,
+  );
   const app = render(
     <Dashboard
-      source={source}
-      controller={controller}
-      frameIntervalMs={options.frameIntervalMs ?? 20}
+      engine={engine}
       rows={options.rows === 'terminal' ? undefined : (options.rows ?? 40)}
+      onQuit={() => {
+        controller.quit();
+      }}
     />,
   );
   if (options.columns !== undefined) {
@@ -124,6 +133,7 @@ export async function renderDashboard(
     store,
     source,
     controller,
+    engine,
     app,
     frame,
     rowLines: () =>

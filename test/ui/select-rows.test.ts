@@ -2,25 +2,25 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
 import type {ClientRecord, Liveness} from '../../source/store/types.js';
-import {createRowSelector} from '../../source/ui/row-selector.js';
+import {createRowSelector} from '../../source/engine/row-selector.js';
 import {
+  arraySource,
   clientSortKey,
   countMatching,
   filterAndSort,
-  fitWindow,
   matchesFilter,
-  nextSortColumn,
   selectRows,
   sliceWindow,
   sortColumns,
   type RowQuery,
   type RowSource,
   type SortColumn,
-} from '../../source/ui/select-rows.js';
+} from '../../source/engine/select-rows.js';
+import {fitWindow, nextSortColumn} from '../../source/ui/sort-order.js';
 import {fakeRecord, manyRecords, type FakeRecord} from './fake-store.js';
 
-function sourceOf(records: readonly ClientRecord[]): RowSource {
-  return {clients: () => records};
+function sourceOf<R extends ClientRecord>(records: readonly R[]): RowSource<R> {
+  return arraySource(records);
 }
 
 function keysOf(records: readonly ClientRecord[]): string[] {
@@ -321,16 +321,15 @@ test('the row selector: exact from either end every frame', () => {
   const source = sourceOf(records);
   const selector = createRowSelector({partialLimit: 10});
   const query: RowQuery = {sort: 'received', descending: true, filter: ''};
-  const place = () => ({start: 0, count: 2});
-  assert.deepEqual(
-    keysOf(selector.select(source, query, 0, place).window.rows),
-    ['10.0.0.3:1', '10.0.0.2:1'],
-  );
+  assert.deepEqual(keysOf(selector.select(source, query, 0, 2, 0).rows), [
+    '10.0.0.3:1',
+    '10.0.0.2:1',
+  ]);
   records[0]!.received = 9;
-  assert.deepEqual(
-    keysOf(selector.select(source, query, 1, place).window.rows),
-    ['10.0.0.1:1', '10.0.0.3:1'],
-  );
+  assert.deepEqual(keysOf(selector.select(source, query, 0, 2, 1).rows), [
+    '10.0.0.1:1',
+    '10.0.0.3:1',
+  ]);
 });
 
 test('the row selector: deep in a long list, a kept sort renewed by the query, the clock, or invalidate', () => {
@@ -340,9 +339,8 @@ test('the row selector: deep in a long list, a kept sort renewed by the query, t
   const source = sourceOf(records);
   const selector = createRowSelector({partialLimit: 1, resortIntervalMs: 1000});
   const query: RowQuery = {sort: 'received', descending: false, filter: ''};
-  const middle = () => ({start: 4, count: 2});
   const shown = (now: number, asked = query) =>
-    keysOf(selector.select(source, asked, now, middle).window.rows);
+    keysOf(selector.select(source, asked, 4, 2, now).rows);
 
   assert.deepEqual(shown(0), ['10.0.0.5:1', '10.0.0.6:1']);
   // The order moves; within the interval the kept sort stands.

@@ -5,8 +5,6 @@ import {
   initialViewState,
   type DashboardViewState,
 } from '../../source/ui/use-dashboard-state.js';
-import {liveView} from '../../source/ui/clients-view.js';
-import {FakeClock, FakeStore, fakeSource} from './fake-store.js';
 
 test('select moves the cursor and scrolls the window, clamped', () => {
   const select = (state: DashboardViewState, target: number) =>
@@ -50,16 +48,16 @@ test("a new sort or filter starts from the first row; s picks each column's usua
   );
 });
 
-test('overlays open and close; freeze keeps the copy until unfreeze', () => {
+test('overlays open and close', () => {
   const help = dashboardReducer(initialViewState, {
     type: 'open',
     overlay: 'help',
   });
   assert.equal(help.overlay, 'help');
   assert.equal(dashboardReducer(help, {type: 'close'}).overlay, 'none');
-  const clock = new FakeClock();
-  const view = liveView(fakeSource(new FakeStore(), clock), clock.now);
-  const frozen = dashboardReducer(initialViewState, {type: 'freeze', view});
-  assert.equal(frozen.frozen, view);
-  assert.equal(dashboardReducer(frozen, {type: 'unfreeze'}).frozen, undefined);
+  const reset = dashboardReducer(initialViewState, {
+    type: 'open',
+    overlay: 'reset',
+  });
+  assert.equal(reset.overlay, 'reset');
 });

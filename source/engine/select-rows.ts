@@ -1,48 +1,21 @@
-import type {ClientRecord, Liveness} from '../store/types.js';
+import type {Liveness} from '../store/types.js';
+import {itemsPerYield, runToEnd, type SlicedWork} from './sliced.js';
+import type {SortColumn} from './types.js';
 
-/** Columns the table can be sorted by, in the order `s` cycles through them. */
-export const sortColumns = [
-  'client',
-  'state',
-  'received',
-  'loss',
-  'delay',
-  'interval',
-  'lastSeen',
-] as const;
+export {sortColumns, type SortColumn} from './types.js';
 
-export type SortColumn = (typeof sortColumns)[number];
-
-/** How the status line names each sort column. */
-export const sortLabels: Readonly<Record<SortColumn, string>> = {
-  client: 'client',
-  state: 'state',
-  received: 'recv',
-  loss: 'loss%',
-  delay: 'delay',
-  interval: 'interval',
-  lastSeen: 'last seen',
+/** What sorting and filtering read of a client: a live record of the store, or a row copied from one. */
+export type SortableRow = {
+  readonly key: string;
+  readonly address: string;
+  readonly port: number;
+  readonly state: Liveness;
+  readonly received: number;
+  readonly lossPercent: number | undefined;
+  readonly delayLastMs: number | undefined;
+  readonly intervalMeanMs: number | undefined;
+  readonly lastSeen: number;
 };
-
-/**
- * The direction `s` picks for each column: the one an operator looks for first (worst state,
- * highest loss, longest delay, most recently seen).
- */
-export const defaultDescending: Readonly<Record<SortColumn, boolean>> = {
-  client: false,
-  state: true,
-  received: true,
-  loss: true,
-  delay: true,
-  interval: true,
-  lastSeen: false,
-};
-
-/** The column after `column`, wrapping round. */
-export function nextSortColumn(column: SortColumn): SortColumn {
-  const index = sortColumns.indexOf(column);
-  return sortColumns[(index + 1) % sortColumns.length]!;
-}
 
 /** What to show and in which order. */
 export type RowQuery = {
@@ -52,10 +25,25 @@ export type RowQuery = {
   readonly filter: string;
 };
 
-/** Anything that can list its clients more than once: the store, or a frozen copy of it. */
-export type RowSource = {
-  clients(): Iterable<ClientRecord>;
+/**
+ * Clients by index, in no particular order: the store (by slot), or a frozen copy of it. A pass in
+ * slices walks the indexes, which stay put while other clients come and go (a removal moves only
+ * the last one), where the store's least-recently-seen list reorders on every datagram.
+ */
+export type RowSource<R extends SortableRow = SortableRow> = {
+  readonly clientCount: number;
+  clientAt(index: number): R | undefined;
 };
+
+/** A source over an array. */
+export function arraySource<R extends SortableRow>(
+  rows: readonly R[],
+): RowSource<R> {
+  return {
+    clientCount: rows.length,
+    clientAt: (index) => rows[index],
+  };
+}
 
 const stateRank: Readonly<Record<Liveness, number>> = {
   alive: 0,
@@ -68,7 +56,7 @@ const stateRank: Readonly<Record<Liveness, number>> = {
 keeps the order independent of the clock.
 */
 const sortValues: Readonly<
-  Record<SortColumn, (record: ClientRecord) => number | undefined>
+  Record<SortColumn, (record: SortableRow) => number | undefined>
 > = {
   client: () => 0,
   state: (record) => stateRank[record.state],
@@ -110,9 +98,9 @@ The client column orders addresses as numbers (`10.0.0.9` before `10.0.0.10`) th
 that compares as a plain string: an Intl.Collator with numeric digits does the same but measured ten
 times slower. The key is computed once per record and forgotten with it.
 */
-const clientKeys = new WeakMap<ClientRecord, string>();
+const clientKeys = new WeakMap<SortableRow, string>();
 
-function clientKeyOf(record: ClientRecord): string {
+function clientKeyOf(record: SortableRow): string {
   let key = clientKeys.get(record);
   if (key === undefined) {
     key = clientSortKey(record.address, record.port);
@@ -127,7 +115,7 @@ function clientKeyOf(record: ClientRecord): string {
  * ±Infinity puts records without a value (no delay yet …) last; ties go by client in `clientDirection`.
  */
 type Order = {
-  readonly rank: (record: ClientRecord) => number;
+  readonly rank: (record: SortableRow) => number;
   readonly clientDirection: number;
 };
 
@@ -147,14 +135,14 @@ function orderOf(query: RowQuery, reversed: boolean): Order {
 }
 
 /** A record with its rank read once, so sorting touches no getters. */
-type Entry = {
+type Entry<R> = {
   readonly rank: number;
   readonly client: string;
-  readonly record: ClientRecord;
+  readonly record: R;
 };
 
 function entryComparator(clientDirection: number) {
-  return (a: Entry, b: Entry): number =>
+  return <R>(a: Entry<R>, b: Entry<R>): number =>
     // Infinity - Infinity is NaN, which is falsy: equal missing values fall through to the client.
     a.rank - b.rank ||
     (a.client < b.client
@@ -176,7 +164,7 @@ function needleOf(filter: string): Needle {
   return {text, foldCase: /\p{L}/v.test(text)};
 }
 
-function matches(record: ClientRecord, needle: Needle): boolean {
+function matches(record: SortableRow, needle: Needle): boolean {
   return (
     needle.text === '' ||
     record.key.includes(needle.text) ||
@@ -185,39 +173,117 @@ function matches(record: ClientRecord, needle: Needle): boolean {
 }
 
 /** Whether the client's key holds the filter text, without regard to case. */
-export function matchesFilter(record: ClientRecord, filter: string): boolean {
+export function matchesFilter(record: SortableRow, filter: string): boolean {
   return matches(record, needleOf(filter));
 }
 
 /** Every client the filter keeps, sorted by the query: the reference the faster paths must equal. */
-export function filterAndSort(
-  source: RowSource,
+export function filterAndSort<R extends SortableRow>(
+  source: RowSource<R>,
   query: RowQuery,
-): ClientRecord[] {
+): R[] {
+  return runToEnd(filterAndSortSliced(source, query));
+}
+
+/** `filterAndSort` in slices: the entries are collected, then merge-sorted a run at a time. */
+export function* filterAndSortSliced<R extends SortableRow>(
+  source: RowSource<R>,
+  query: RowQuery,
+): SlicedWork<R[]> {
   const order = orderOf(query, false);
   const needle = needleOf(query.filter);
-  const entries: Entry[] = [];
-  for (const record of source.clients()) {
-    if (matches(record, needle)) {
+  const entries: Array<Entry<R>> = [];
+  for (let index = 0; index < source.clientCount; index++) {
+    const record = source.clientAt(index);
+    if (record !== undefined && matches(record, needle)) {
       entries.push({
         rank: order.rank(record),
         client: clientKeyOf(record),
         record,
       });
     }
+
+    if (index % itemsPerYield === itemsPerYield - 1) {
+      yield;
+    }
   }
 
-  entries.sort(entryComparator(order.clientDirection));
-  return entries.map((entry) => entry.record);
+  const sorted = yield* mergeSortSliced(
+    entries,
+    entryComparator(order.clientDirection),
+  );
+  return sorted.map((entry) => entry.record);
+}
+
+/** Runs of this many entries are sorted at once; longer ones are merged in slices. */
+const sortedRun = 512;
+
+/**
+ * A stable bottom-up merge sort that yields every few hundred moves, so that sorting 100000
+ * entries never holds the thread for more than a slice.
+ */
+function* mergeSortSliced<T>(
+  items: T[],
+  compare: (a: T, b: T) => number,
+): SlicedWork<T[]> {
+  const {length} = items;
+  for (let start = 0; start < length; start += sortedRun) {
+    const run = items.slice(start, start + sortedRun).toSorted(compare);
+    for (const [index, item] of run.entries()) {
+      items[start + index] = item;
+    }
+
+    yield;
+  }
+
+  let from = items;
+  let to: T[] = Array.from({length});
+  let moves = 0;
+  for (let width = sortedRun; width < length; width *= 2) {
+    for (let low = 0; low < length; low += 2 * width) {
+      const middle = Math.min(low + width, length);
+      const high = Math.min(low + 2 * width, length);
+      let left = low;
+      let right = middle;
+      for (let out = low; out < high; out++) {
+        to[out] =
+          left < middle &&
+          (right >= high || compare(from[left]!, from[right]!) <= 0)
+            ? from[left++]!
+            : from[right++]!;
+        if (++moves === itemsPerYield * 8) {
+          moves = 0;
+          yield;
+        }
+      }
+    }
+
+    [from, to] = [to, from];
+  }
+
+  return from;
 }
 
 /** How many clients the filter keeps. */
 export function countMatching(source: RowSource, filter: string): number {
+  return runToEnd(countMatchingSliced(source, filter));
+}
+
+/** `countMatching` in slices. */
+export function* countMatchingSliced(
+  source: RowSource,
+  filter: string,
+): SlicedWork<number> {
   const needle = needleOf(filter);
   let total = 0;
-  for (const record of source.clients()) {
-    if (matches(record, needle)) {
+  for (let index = 0; index < source.clientCount; index++) {
+    const record = source.clientAt(index);
+    if (record !== undefined && matches(record, needle)) {
       total++;
+    }
+
+    if (index % itemsPerYield === itemsPerYield - 1) {
+      yield;
     }
   }
 
@@ -229,22 +295,27 @@ export function countMatching(source: RowSource, filter: string): number {
  * cut back to the best `k` whenever it doubles, so most records cost one comparison with the
  * current k-th best.
  */
-function selectFirst(
-  source: RowSource,
+function* selectFirst<R extends SortableRow>(
+  source: RowSource<R>,
   order: Order,
   needle: Needle,
   k: number,
-): Entry[] {
+): SlicedWork<Array<Entry<R>>> {
   if (k <= 0) {
     return [];
   }
 
   const compare = entryComparator(order.clientDirection);
   const limit = Math.max(2 * k, 64);
-  let buffer: Entry[] = [];
-  let worst: Entry | undefined;
-  for (const record of source.clients()) {
-    if (!matches(record, needle)) {
+  let buffer: Array<Entry<R>> = [];
+  let worst: Entry<R> | undefined;
+  for (let index = 0; index < source.clientCount; index++) {
+    if (index % itemsPerYield === itemsPerYield - 1) {
+      yield;
+    }
+
+    const record = source.clientAt(index);
+    if (record === undefined || !matches(record, needle)) {
       continue;
     }
 
@@ -271,6 +342,7 @@ function selectFirst(
       buffer.sort(compare);
       buffer = buffer.slice(0, k);
       worst = buffer.at(-1);
+      yield;
     }
   }
 
@@ -279,8 +351,8 @@ function selectFirst(
 }
 
 /** The rows of a sorted list that the window shows. */
-export type RowWindow = {
-  readonly rows: readonly ClientRecord[];
+export type RowWindow<R = SortableRow> = {
+  readonly rows: readonly R[];
   /** Index of the first row shown. */
   readonly start: number;
   /** How many rows the filter kept, shown or not. */
@@ -298,22 +370,33 @@ export function clampStart(
 
 /**
  * Sort and filter, then slice to the window: `filterAndSort(…).slice(start, start + count)`, but
- * selecting only the rows up to the window from whichever end is nearer, which is what keeps a frame
+ * selecting only the rows up to the window from whichever end is nearer, which is what keeps a pass
  * cheap with many clients (see row-selector.ts for the measurements).
  */
-export function selectRows(
-  source: RowSource,
+export function selectRows<R extends SortableRow>(
+  source: RowSource<R>,
   query: RowQuery,
   start: number,
   count: number,
   /** How many clients the filter keeps, when the caller has counted them already. */
   total = countMatching(source, query.filter),
-): RowWindow {
+): RowWindow<R> {
+  return runToEnd(selectRowsSliced(source, query, start, count, total));
+}
+
+/** `selectRows` in slices. */
+export function* selectRowsSliced<R extends SortableRow>(
+  source: RowSource<R>,
+  query: RowQuery,
+  start: number,
+  count: number,
+  total: number,
+): SlicedWork<RowWindow<R>> {
   const needle = needleOf(query.filter);
   const first = clampStart(start, count, total);
   const end = Math.min(total, first + Math.max(0, count));
   if (end <= total - first) {
-    const best = selectFirst(source, orderOf(query, false), needle, end);
+    const best = yield* selectFirst(source, orderOf(query, false), needle, end);
     return {
       rows: best.slice(first).map((entry) => entry.record),
       start: first,
@@ -322,7 +405,12 @@ export function selectRows(
   }
 
   // Nearer the end: the last rows are the first ones of the reversed order.
-  const last = selectFirst(source, orderOf(query, true), needle, total - first);
+  const last = yield* selectFirst(
+    source,
+    orderOf(query, true),
+    needle,
+    total - first,
+  );
   const rows = last
     .slice(total - end)
     .map((entry) => entry.record)
@@ -331,37 +419,16 @@ export function selectRows(
 }
 
 /** The `count` rows from `start` of an already sorted list. */
-export function sliceWindow(
-  sorted: readonly ClientRecord[],
+export function sliceWindow<R>(
+  sorted: readonly R[],
   start: number,
   count: number,
-): RowWindow {
+): RowWindow<R> {
   const first = clampStart(start, count, sorted.length);
   return {
     rows: sorted.slice(first, first + Math.max(0, count)),
     start: first,
     total: sorted.length,
-  };
-}
-
-/** The cursor and scroll position that keep the selected row inside a window of `visible` rows. */
-export function fitWindow(
-  selected: number,
-  top: number,
-  visible: number,
-  total: number,
-): {readonly selected: number; readonly top: number} {
-  const chosen = clamp(selected, 0, Math.max(0, total - 1));
-  let first = top;
-  if (chosen < first) {
-    first = chosen;
-  } else if (visible > 0 && chosen >= first + visible) {
-    first = chosen - visible + 1;
-  }
-
-  return {
-    selected: chosen,
-    top: clampStart(first, Math.max(1, visible), total),
   };
 }
 

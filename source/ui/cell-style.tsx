@@ -1,11 +1,8 @@
-import {createContext, useContext, type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Text} from 'ink';
 import type {Liveness} from '../store/types.js';
 import type {ColumnId} from './client-columns.js';
 import {outcomeSymbols} from './format-cells.js';
-
-/** Which column each position of the table holds: the table tells a cell only its position. */
-export const CellColumns = createContext<readonly ColumnId[]>([]);
 
 export const stateColors: Readonly<Record<Liveness, string>> = {
   alive: 'green',
@@ -25,7 +22,7 @@ const symbolColors: Readonly<Record<string, string>> = {
   [outcomeSymbols.malformed]: 'magenta',
 };
 
-/** Runs of one symbol, so a strip of 24 outcomes takes a few Text nodes rather than 24. */
+/** Runs of one symbol, so a strip of 24 outcomes takes a few Text elements rather than 24. */
 function historyRuns(text: string): Array<{symbol: string; run: string}> {
   const runs: Array<{symbol: string; run: string}> = [];
   for (const symbol of text) {
@@ -40,28 +37,27 @@ function historyRuns(text: string): Array<{symbol: string; run: string}> {
   return runs;
 }
 
-type TableCellProps = {
-  /** Position of the column, from the table. */
-  readonly column: number;
-  /** The cell's text, already padded by the table. */
-  readonly children?: ReactNode;
-};
-
-/** One cell of the client table: the state coloured, the history strip coloured by outcome, the selected client inverse. */
-export function TableCell({column, children}: TableCellProps) {
-  const columns = useContext(CellColumns);
-  const text =
-    typeof children === 'string' || typeof children === 'number'
-      ? String(children)
-      : '';
-  const kind = columns[column];
+/**
+ * One cell of a client row, already padded: the state coloured, the history strip coloured by
+ * outcome, the selected client inverse, the rest plain text. Nested inside the row's one `<Text>`,
+ * so that it costs no layout node of its own.
+ */
+export function styledCell(
+  kind: ColumnId | undefined,
+  text: string,
+  key: number,
+): ReactNode {
   if (kind === 'state') {
-    return <Text color={stateColorsByText.get(text.trim())}>{text}</Text>;
+    return (
+      <Text key={key} color={stateColorsByText.get(text.trim())}>
+        {text}
+      </Text>
+    );
   }
 
   if (kind === 'history') {
     return (
-      <Text>
+      <Text key={key}>
         {historyRuns(text).map(({symbol, run}, index) => (
           // Runs never move: their index is their identity.
           // eslint-disable-next-line react/no-array-index-key
@@ -75,11 +71,11 @@ export function TableCell({column, children}: TableCellProps) {
 
   if (kind === 'client' && text.trimStart().startsWith('>')) {
     return (
-      <Text inverse bold>
+      <Text key={key} inverse bold>
         {text}
       </Text>
     );
   }
 
-  return <Text>{text}</Text>;
+  return text;
 }

@@ -1,0 +1,49 @@
+import {render} from 'ink';
+import {Dashboard} from './dashboard.js';
+import {ErrorBoundary} from './error-boundary.js';
+import type {EngineView} from './use-engine-snapshot.js';
+
+export type DashboardScreen = {
+  /** Unmounts and restores the terminal; never hangs (gives up waiting after a second). */
+  close(): Promise<void>;
+};
+
+export type ShowDashboardOptions = {
+  /** `q`, Ctrl+C, `y` at the idle prompt. */
+  readonly onQuit: () => void;
+  /** A component threw: the dashboard is gone, the host shuts down. */
+  readonly onCrash: (error: Error) => void;
+};
+
+const exitWaitMs = 1000;
+
+/** Draws the dashboard on the terminal. Loaded with Ink and React only when there is one to draw. */
+export function showDashboard(
+  engine: EngineView,
+  options: ShowDashboardOptions,
+): DashboardScreen {
+  const ink = render(
+    <ErrorBoundary onError={options.onCrash}>
+      <Dashboard engine={engine} onQuit={options.onQuit} />
+    </ErrorBoundary>,
+    // Frames come from the engine ten times a second; Ink's own limit only has to let them through.
+    {exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    async close() {
+      closing ??= (async () => {
+        ink.unmount();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          ink.waitUntilExit().catch(() => undefined),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, exitWaitMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+}
