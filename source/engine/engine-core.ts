@@ -63,6 +63,11 @@ export type EngineCoreOptions = {
   readonly sliceBudgetMs?: number;
   /** The view until a reader asks for another: a dashboard's first frames have rows at once. */
   readonly query?: ViewQuery;
+  /**
+   * Whether the beat also runs the liveness tick and the idle watch (the default). A replay turns
+   * it off: its log holds the live run's own ticks, which it plays at their recorded times.
+   */
+  readonly tick?: boolean;
 };
 
 function storeSource(store: HeartbeatStore): RowSource<ClientRecord> {
@@ -93,6 +98,7 @@ export class EngineCore {
   readonly #lineSink: EventSink | undefined;
   readonly #frameIntervalMs: number;
   readonly #sliceBudgetMs: number;
+  readonly #tick: boolean;
   readonly #selector = createRowSelector();
   readonly #live: RowSource<ClientRecord>;
   readonly #snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
@@ -125,6 +131,7 @@ export class EngineCore {
     this.#lineSink = options.lineSink;
     this.#frameIntervalMs = options.frameIntervalMs ?? defaultFrameIntervalMs;
     this.#sliceBudgetMs = options.sliceBudgetMs ?? defaultSliceBudgetMs;
+    this.#tick = options.tick ?? true;
     this.#query = options.query ?? initialQuery;
     this.parts = createServerParts(options.transport, options.settings, {
       clock: options.clock,
@@ -148,7 +155,10 @@ export class EngineCore {
   /** Starts the beat: liveness, the idle watch and a snapshot every frame. */
   start(): void {
     this.#timer ??= setInterval(() => {
-      this.parts.tick(this.#clock());
+      if (this.#tick) {
+        this.parts.tick(this.#clock());
+      }
+
       this.#publish();
     }, this.#frameIntervalMs);
   }

@@ -1,6 +1,9 @@
+import {EngineCore} from '../engine/engine-core.js';
+import type {ViewQuery} from '../engine/types.js';
 import {summaryEvents} from '../output/summary.js';
+import type {DatagramTransport} from '../server/start-server.js';
 import type {ClientKeyMode} from '../store/client-key.js';
-import {HeartbeatStore} from '../store/heartbeat-store.js';
+import type {HeartbeatStore} from '../store/heartbeat-store.js';
 import type {ClientRecord, EventName, EventSink} from '../store/types.js';
 import {
   eventTranslations,
@@ -36,6 +39,20 @@ export type ReplayDriverOptions = {
   readonly sink: EventSink;
   /** Names the log in messages. */
   readonly source: string;
+  /** The view the engine's snapshots answer until a reader asks for another (a dashboard's rows). */
+  readonly query?: ViewQuery;
+  /** Told once, when the engine is made at the session's first row (a dashboard then shows it). */
+  readonly onEngine?: (engine: EngineCore) => void;
+};
+
+/** A replay hears no datagrams and sends no replies: the log's rows are played into the store. */
+const silentTransport: DatagramTransport = {
+  on() {
+    return silentTransport as ReturnType<DatagramTransport['on']>;
+  },
+  send() {
+    // Nothing is sent: the live run answered its clients.
+  },
 };
 
 /**
@@ -48,7 +65,10 @@ export class ReplayDriver {
   readonly #clock: ReplayClock;
   readonly #sink: EventSink;
   readonly #source: string;
-  #store: HeartbeatStore | undefined;
+  readonly #query: ViewQuery | undefined;
+  readonly #onEngine: ((engine: EngineCore) => void) | undefined;
+  #engine: EngineCore | undefined;
+  #session = '';
   #settings: StartSettings = parseStartSettings(undefined);
   #startedAt = Number.NaN;
   #endedAt = Number.NaN;
@@ -66,6 +86,8 @@ export class ReplayDriver {
     this.#clock = options.clock;
     this.#sink = options.sink;
     this.#source = options.source;
+    this.#query = options.query;
+    this.#onEngine = options.onEngine;
     // The translations see the replay through this: they call the store and tell what happened.
     // eslint-disable-next-line @typescript-eslint/no-this-alias, unicorn/no-this-assignment
     const driver = this;
@@ -87,6 +109,8 @@ export class ReplayDriver {
         if (percent !== undefined) {
           driver.#lossPercent = percent;
           driver.#lossChanged = true;
+          // The header shows the loss as it was, highlighted once changed. No event: the row is it.
+          driver.engine.parts.loss.set(percent);
         }
 
         driver.#show(row);
@@ -100,16 +124,53 @@ export class ReplayDriver {
     };
   }
 
-  /** The replayed store: made with the run's settings at its `start` row (the defaults without one). */
+  /**
+   * The engine the replay drives, the one a live run serves with, on the replay clock: made with
+   * the run's settings at the session's first row (the defaults without a `start` row). It hears
+   * no datagrams, and runs no liveness tick of its own: the log's ticks are played instead.
+   */
+  get engine(): EngineCore {
+    if (this.#engine === undefined) {
+      const settings = this.#settings;
+      const listening = settings.listening ?? 'unknown';
+      const port = Number(/:(\d+)$/v.exec(listening)?.[1] ?? 0);
+      this.#engine = new EngineCore({
+        transport: silentTransport,
+        settings: {
+          lossPercent: settings.lossPercent,
+          maxClients: settings.maxClients,
+          deadAfterMs: settings.deadAfterMs,
+          clientKey: settings.clientKey ?? this.#keyedBy,
+          replyMode: 'auto',
+          allow: undefined,
+          // The log's idle rows are shown as recorded; the replay announces none of its own.
+          idleTimeoutMs: 0,
+        },
+        clock: () => this.#clock.now(),
+        // Nothing is replied, so nothing is dropped by a draw.
+        random: () => 1,
+        info: {
+          listening,
+          listeningNote: listening,
+          port,
+          requestedPort: port,
+          session: this.#session,
+          seed: settings.seed ?? 0,
+          logFile: undefined,
+        },
+        lineSink: this.#sink,
+        query: this.#query,
+        tick: false,
+      });
+      this.#onEngine?.(this.#engine);
+    }
+
+    return this.#engine;
+  }
+
+  /** The replayed store: the engine's. */
   get store(): HeartbeatStore {
-    this.#store ??= new HeartbeatStore({
-      clock: () => this.#clock.now(),
-      maxClients: this.#settings.maxClients,
-      deadAfterMs: this.#settings.deadAfterMs,
-      sink: this.#sink,
-      clientKey: this.#settings.clientKey ?? this.#keyedBy,
-    });
-    return this.#store;
+    return this.engine.store;
   }
 
   get settings(): StartSettings {
@@ -195,6 +256,7 @@ export class ReplayDriver {
   apply(recorded: LogRow): void {
     if (Number.isNaN(this.#startedAt)) {
       this.#startedAt = recorded.time;
+      this.#session = recorded.session;
     }
 
     // Recorded time never runs back, whatever an edited log says.
@@ -207,7 +269,7 @@ export class ReplayDriver {
       return;
     }
 
-    if (this.#store === undefined && datagramEvents.has(row.event)) {
+    if (this.#engine === undefined && datagramEvents.has(row.event)) {
       this.#keyedBy = keyModeOf(row.client);
     }
 
@@ -237,7 +299,7 @@ export class ReplayDriver {
   }
 
   #start(row: LogRow): void {
-    if (this.#store === undefined) {
+    if (this.#engine === undefined) {
       this.#settings = parseStartSettings(row.detail);
     }
 
