@@ -147,7 +147,7 @@ const cases: Case[] = [
     name: 'an unknown output',
     content: `${header}\n${start}\n`,
     flags: ['--output', 'xml'],
-    message: /--output: "xml" is not allowed; expected text or json/v,
+    message: /--output: "xml" is not allowed; expected tui, text or json/v,
   },
 ];
 
