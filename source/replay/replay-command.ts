@@ -11,6 +11,7 @@ import {rowProblem} from './event-translation.js';
 import {findSession, SessionTracker} from './find-session.js';
 import {readLogBatches, type LogRow} from './log-reader.js';
 import {createReplayClock} from './replay-clock.js';
+import {replayOnDashboard} from './replay-dashboard.js';
 import {ReplayDriver} from './replay-driver.js';
 import {ReplayInputError} from './replay-input-error.js';
 
@@ -18,13 +19,15 @@ const help = `
   Usage
     $ udp-heartbeat replay FILE [flags]
 
-  Plays a session of a CSV log written by --log back through the server's own bookkeeping, at
-  the pace it was recorded, and prints its events and summary as a headless run does.
+  Plays a session of a CSV log written by --log back through the server's own engine, at the
+  pace it was recorded: on a terminal in the dashboard (space pauses, < and > change the speed,
+  q quits with the summary), else printing its events and summary as a headless run does.
 
   Flags
     --session     the session to play (default: the last one in the file)
     --speed       times faster than recorded; 0 plays as fast as it can (default 1)
-    --output      text or json (default text)
+    --output      tui (the dashboard, as the run was), text or json
+                  (default: tui on a terminal, else text)
     --quiet, -q   keep only state changes and the summary
     --help        show this help
 
@@ -38,7 +41,7 @@ export type ReplayOptions = {
   readonly session: string | undefined;
   /** Times faster than recorded; 0 as fast as it can. */
   readonly speed: number;
-  readonly output: 'text' | 'json';
+  readonly output: 'tui' | 'text' | 'json';
   readonly quiet: boolean;
 };
 
@@ -63,7 +66,10 @@ const rowsPerFlush = 2000;
  *
  * @throws {ReplayInputError} for a missing file or a bad value.
  */
-export function parseReplayArguments(argv: readonly string[]): ReplayOptions {
+export function parseReplayArguments(
+  argv: readonly string[],
+  interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY),
+): ReplayOptions {
   const cli = meow(help, {
     importMeta: import.meta,
     argv,
@@ -98,10 +104,16 @@ export function parseReplayArguments(argv: readonly string[]): ReplayOptions {
     );
   }
 
-  const {output = 'text', session} = cli.flags;
-  if (output !== 'text' && output !== 'json') {
+  const {output = interactive ? 'tui' : 'text', session} = cli.flags;
+  if (output !== 'tui' && output !== 'text' && output !== 'json') {
     throw new ReplayInputError(
-      `--output: ${JSON.stringify(output)} is not allowed; expected text or json (a replay has no dashboard yet)`,
+      `--output: ${JSON.stringify(output)} is not allowed; expected tui, text or json`,
+    );
+  }
+
+  if (output === 'tui' && !interactive) {
+    throw new ReplayInputError(
+      '--output: tui needs a terminal on standard input and output; use text or json',
     );
   }
 
@@ -133,7 +145,7 @@ export function parseReplayArguments(argv: readonly string[]): ReplayOptions {
 async function* sessionRows(
   file: string,
   session: string,
-  writer: LineWriter,
+  writer: LineWriter | undefined,
   tracker: SessionTracker | undefined,
 ): AsyncGenerator<LogRow[], void, undefined> {
   let sinceFlush = 0;
@@ -149,7 +161,7 @@ async function* sessionRows(
     sinceFlush += ours.length;
     if (sinceFlush >= rowsPerFlush) {
       sinceFlush = 0;
-      await writer.flush();
+      await writer?.flush();
     }
   }
 }
@@ -165,6 +177,34 @@ function markReplay(sink: EventSink, speed: number): EventSink {
     const recorded = event.detail === undefined ? '' : `;${event.detail}`;
     sink({...event, detail: `replay=true;speed=${speed}${recorded}`});
   };
+}
+
+/** The text summary: which session of which file, recorded when, then the run's summary. */
+function summaryText(
+  driver: ReplayDriver,
+  file: string,
+  session: string,
+): string {
+  const {settings} = driver;
+  const recorded = `recorded ${formatIsoTime(driver.startedAt)} to ${formatIsoTime(driver.endedAt)}`;
+  const ending = driver.stopped
+    ? ' (stopped before the end of the log)'
+    : driver.finished
+      ? ''
+      : ' (the log ends before the run shut down)';
+  return `replay of session ${session} from ${file}, ${recorded}${ending}\n${formatSummary(
+    {
+      listening: settings.listening ?? 'unknown (the log does not say)',
+      startedAt: driver.startedAt,
+      endedAt: driver.endedAt,
+      lossPercent: driver.lossPercent,
+      lossChanged: driver.lossChanged,
+      seed: settings.seed,
+      totals: driver.store.totals,
+      clients: driver.clients(),
+      logPath: file,
+    },
+  )}`;
 }
 
 async function writeOut(text: string): Promise<void> {
@@ -186,6 +226,20 @@ export async function replay(options: ReplayOptions): Promise<void> {
       : new SessionTracker(options.file, options.session);
   const session =
     options.session ?? (await findSession(options.file, undefined));
+  if (options.output === 'tui') {
+    const driver = await replayOnDashboard({
+      source: options.file,
+      speed: options.speed,
+      rows: sessionRows(options.file, session, undefined, tracker),
+    });
+    if (!driver.stopped) {
+      tracker?.chosen();
+    }
+
+    await writeOut(`${summaryText(driver, options.file, session)}\n`);
+    return;
+  }
+
   const writer = createLineWriter(process.stdout, {
     skippedLine: skippedLineFor(options.output, session),
   });
@@ -218,28 +272,7 @@ export async function replay(options: ReplayOptions): Promise<void> {
     return;
   }
 
-  const {settings} = driver;
-  const recorded = `recorded ${formatIsoTime(driver.startedAt)} to ${formatIsoTime(driver.endedAt)}`;
-  const ending = driver.stopped
-    ? ' (stopped before the end of the log)'
-    : driver.finished
-      ? ''
-      : ' (the log ends before the run shut down)';
-  await writeOut(
-    `replay of session ${session} from ${options.file}, ${recorded}${ending}\n${formatSummary(
-      {
-        listening: settings.listening ?? 'unknown (the log does not say)',
-        startedAt: driver.startedAt,
-        endedAt: driver.endedAt,
-        lossPercent: driver.lossPercent,
-        lossChanged: driver.lossChanged,
-        seed: settings.seed,
-        totals: driver.store.totals,
-        clients: driver.clients(),
-        logPath: options.file,
-      },
-    )}\n`,
-  );
+  await writeOut(`${summaryText(driver, options.file, session)}\n`);
 }
 
 /**
