@@ -24,8 +24,8 @@ export function nextSpeed(speed: number, faster: boolean): number {
   return Math.max(slowestSpeed, speed / 2);
 }
 
-/** The replay's clock as the dashboard's keys move it. */
-function controlsOf(
+/** The replay's clock as the dashboard's keys move it; `changed` after each move. */
+export function createReplayControls(
   clock: ReplayClock,
   changed: () => void,
 ): {
@@ -125,7 +125,7 @@ export async function replayOnDashboard(
   const clock = createReplayClock(options.speed);
   let core: EngineCore | undefined;
   // A pause or a new speed shows at once, with a snapshot of the time it happened at.
-  const {controls, end} = controlsOf(clock, () => {
+  const {controls, end} = createReplayControls(clock, () => {
     core?.apply({type: 'view', query: core.latest().query});
   });
   let quit: () => void = () => undefined;
