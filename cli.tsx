@@ -25,7 +25,8 @@ const server = {
     'A UDP heartbeat server with a live terminal dashboard, simulated packet loss, liveness detection and a CSV event log',
   usage: `
     $ udp-heartbeat [flags]          serve heartbeats, with a live dashboard on a terminal
-    $ udp-heartbeat client [flags]   send heartbeats (udp-heartbeat client --help)`,
+    $ udp-heartbeat client [flags]   send heartbeats (udp-heartbeat client --help)
+    $ udp-heartbeat replay FILE      play a --log file back (udp-heartbeat replay --help)`,
   flags: serverFlags,
   examples: `
     $ udp-heartbeat --demo
@@ -92,6 +93,13 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'client') {
     await clientCommand(argv.slice(1));
+    return;
+  }
+
+  if (argv[0] === 'replay') {
+    // Loaded only to replay, as serving loads only what serving needs.
+    const {replayCommand} = await import('./source/replay/replay-command.js');
+    process.exitCode = await replayCommand(argv.slice(1));
     return;
   }
 

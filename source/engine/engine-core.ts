@@ -65,6 +65,11 @@ export type EngineCoreOptions = {
   readonly query?: ViewQuery;
   /** Rows of the most recently seen clients every snapshot carries, whatever the view asks (`--metrics-clients`). */
   readonly recent?: number;
+  /**
+   * Whether the beat also runs the liveness tick and the idle watch (the default). A replay turns
+   * it off: its log holds the live run's own ticks, which it plays at their recorded times.
+   */
+  readonly tick?: boolean;
 };
 
 function storeSource(store: HeartbeatStore): RowSource<ClientRecord> {
@@ -96,6 +101,7 @@ export class EngineCore {
   readonly #frameIntervalMs: number;
   readonly #sliceBudgetMs: number;
   readonly #standingRecent: number;
+  readonly #tick: boolean;
   readonly #selector = createRowSelector();
   readonly #live: RowSource<ClientRecord>;
   readonly #snapshotListeners = new Set<(snapshot: EngineSnapshot) => void>();
@@ -128,6 +134,7 @@ export class EngineCore {
     this.#lineSink = options.lineSink;
     this.#frameIntervalMs = options.frameIntervalMs ?? defaultFrameIntervalMs;
     this.#sliceBudgetMs = options.sliceBudgetMs ?? defaultSliceBudgetMs;
+    this.#tick = options.tick ?? true;
     this.#query = options.query ?? initialQuery;
     this.#standingRecent = options.recent ?? 0;
     this.parts = createServerParts(options.transport, options.settings, {
@@ -152,7 +159,10 @@ export class EngineCore {
   /** Starts the beat: liveness, the idle watch and a snapshot every frame. */
   start(): void {
     this.#timer ??= setInterval(() => {
-      this.parts.tick(this.#clock());
+      if (this.#tick) {
+        this.parts.tick(this.#clock());
+      }
+
       // The snapshot's first slice on a turn of its own: a tick that moved many clients to late
       // or stopped (a fleet cut off at once) is already a few milliseconds of work.
       setImmediate(() => {

@@ -39,6 +39,12 @@ function startDetail(core: EngineCore, options: ServerOptions): string {
     `seed=${info.seed}`,
     `reply=${options.replyMode}`,
     `idle_timeout=${options.idleTimeoutMs / 1000}s`,
+    // A replay needs these to decide liveness, evictions and client keys as this run does.
+    options.deadAfterMs === undefined
+      ? undefined
+      : `dead_after=${options.deadAfterMs / 1000}s`,
+    `max_clients=${options.maxClients}`,
+    `client_key=${options.clientKey}`,
     options.allow ? `allow=${options.allow.text}` : undefined,
   ]
     .filter(Boolean)

@@ -42,6 +42,26 @@ export type CsvLog = {
   notWritten(): number;
 };
 
+/**
+ * The log's columns: the event's fields, then the exact values a replay needs to rebuild the
+ * statistics bit for bit (`time` and `delay_ms` are rounded for people) and the clock offset of a
+ * client in another time zone, which its delay is net of. New columns only ever go at the end, so
+ * older logs stay readable.
+ */
+export const logColumns = [
+  ...eventColumns,
+  'time_ms',
+  'delay_exact_ms',
+  'clock_offset_ms',
+] as const;
+
+/** A number as JavaScript writes it: the shortest text that reads back as the very same double. */
+function exactNumber(value: number | undefined): string | undefined {
+  return value === undefined || !Number.isFinite(value)
+    ? undefined
+    : String(value);
+}
+
 function toRow(
   session: string,
   event: HeartbeatEvent,
@@ -54,6 +74,10 @@ function toRow(
     event.seq,
     event.delayMs === undefined ? undefined : formatDelayMs(event.delayMs),
     event.detail,
+    exactNumber(event.time),
+    exactNumber(event.delayMs),
+    // The time zone the delay is net of, so that a replay reads the client's clock as the run did.
+    event.clockOffsetMs,
   ];
 }
 
@@ -82,7 +106,7 @@ async function openForAppend(
 }
 
 /**
- * Opens the CSV event log for appending: the header `session,time,event,client,seq,delay_ms,detail`
+ * Opens the CSV event log for appending: the header `session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms`
  * goes in only when the file is new or empty. Rows are queued and written in batches by
  * csv-stringify (which does all the quoting), so logging never holds up packet handling.
  *
@@ -138,7 +162,7 @@ export async function openCsvLog(
     try {
       const rows: Array<ReadonlyArray<string | number | undefined>> = [];
       if (headerPending) {
-        rows.push(eventColumns);
+        rows.push(logColumns);
       }
 
       for (const event of batch) {

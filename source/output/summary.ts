@@ -129,7 +129,7 @@ export function* summaryEvents(
   now: number,
 ): Generator<HeartbeatEvent, void, undefined> {
   for (const client of clients) {
-    yield {
+    const event: HeartbeatEvent = {
       time: now,
       event: 'summary',
       client: client.key,
@@ -138,6 +138,10 @@ export function* summaryEvents(
       detail: summaryDetail(client),
       state: client.state,
     };
+    // The delay is net of the client's time zone, as the log's `clock_offset_ms` says.
+    yield client.clockOffsetMs === undefined || event.delayMs === undefined
+      ? event
+      : {...event, clockOffsetMs: client.clockOffsetMs};
   }
 }
 

@@ -319,13 +319,44 @@ export class HeartbeatStore implements StoreView {
     now: number,
     errorReply: boolean,
   ): ClientRecord | undefined {
+    return this.#recordMalformed(
+      address,
+      port,
+      reason,
+      now,
+      errorReply ? 'rate limit' : 'answered',
+    );
+  }
+
+  /**
+   * A malformed datagram whose error reply is known to have been held back, as a replayed log
+   * says: counted unanswered whatever the rate limit would decide now.
+   */
+  recordUnansweredMalformed(
+    address: string,
+    port: number,
+    reason: MalformedReason,
+    now: number,
+  ): void {
+    this.#recordMalformed(address, port, reason, now, 'held back');
+  }
+
+  #recordMalformed(
+    address: string,
+    port: number,
+    reason: MalformedReason,
+    now: number,
+    reply: 'answered' | 'rate limit' | 'held back',
+  ): ClientRecord | undefined {
     const client = this.#clientFor(address, port, now);
     client.recordMalformed();
     const totals = this.#totals;
     totals.received++;
     totals.malformed++;
     this.#arrive(client, now, false);
-    const heldBack = errorReply && !client.mayReplyError(now);
+    const heldBack =
+      reply === 'held back' ||
+      (reply === 'rate limit' && !client.mayReplyError(now));
     if (heldBack) {
       client.recordUnanswered();
       totals.unanswered++;
@@ -691,6 +722,21 @@ export class HeartbeatStore implements StoreView {
     detail: string | undefined,
     change?: {readonly previousState: Liveness; readonly silentMs: number},
   ): void {
+    const {clockOffsetMs} = client;
+    if (clockOffsetMs === undefined || delayMs === undefined) {
+      this.#sink!({
+        time: now,
+        event,
+        client: client.key,
+        seq,
+        delayMs,
+        detail,
+        state: client.state,
+      });
+      return;
+    }
+
+    // A delay net of the client's time zone says which: a replay needs it to rebuild the delay.
     this.#sink!({
       time: now,
       event,
@@ -700,6 +746,7 @@ export class HeartbeatStore implements StoreView {
       detail,
       state: client.state,
       ...change,
+      clockOffsetMs,
     });
   }
 }

@@ -49,6 +49,11 @@ export type HeartbeatEvent = {
   readonly previousState?: Liveness;
   /** For a state change: how long the client had been silent, in milliseconds. */
   readonly silentMs?: number;
+  /**
+   * The time zone offset that `delayMs` is net of (the client's `clockOffsetMs`), where the
+   * event has a delay and the client's clock keeps another time zone.
+   */
+  readonly clockOffsetMs?: number | undefined;
 };
 
 /** Receives every event as it happens. Must not throw and must not block: it runs on the packet path. */

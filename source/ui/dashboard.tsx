@@ -5,6 +5,7 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
 } from 'react';
 import {Box, useStdin} from 'ink';
 import {faultInjected} from '../fault-injection.js';
@@ -14,9 +15,22 @@ import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {IdlePrompt} from './idle-prompt.js';
-import type {KeyIntent} from './key-bindings.js';
-import {footerLines, rowCapacity, rowsThatFit, tableBudget} from './layout.js';
+import {
+  keyGroups,
+  replayKeyGroups,
+  replayKeyHints,
+  type KeyIntent,
+} from './key-bindings.js';
+import {
+  footerLines,
+  headerHeight,
+  keyHints,
+  rowCapacity,
+  rowsThatFit,
+  tableBudget,
+} from './layout.js';
 import {LineInput} from './line-input.js';
+import type {ReplayControls, ReplayStatus} from './replay-controls.js';
 import {ResetPrompt} from './reset-prompt.js';
 import {fitWindow} from './sort-order.js';
 import {StatusLine} from './status-line.js';
@@ -38,7 +52,12 @@ export type DashboardProps = {
   readonly rows?: number;
   /** Terminal columns, instead of what stdout reports. */
   readonly columns?: number;
+  /** A replay's clock: the dashboard shows the run as it was, with the replay's keys. */
+  readonly replay?: ReplayControls;
 };
+
+const noSubscription = () => () => undefined;
+const noStatus = (): ReplayStatus | undefined => undefined;
 
 /** An exact loss: digits with at most one point. */
 const lossText = /^\d*\.?\d*$/v;
@@ -51,8 +70,19 @@ function acceptLoss(next: string): boolean {
 const renderFault = faultInjected('render');
 
 /** The live dashboard: header, client table, status and keys, drawn from the engine's snapshots. */
-export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
+export function Dashboard({
+  engine,
+  onQuit,
+  rows,
+  columns,
+  replay,
+}: DashboardProps) {
   const snapshot = useEngineSnapshot(engine);
+  const replayStatus = useSyncExternalStore(
+    replay?.subscribe ?? noSubscription,
+    replay?.getStatus ?? noStatus,
+  );
+  const groups = replay === undefined ? keyGroups : replayKeyGroups;
   const [state, dispatch] = useDashboardState();
   const size = useTerminalSize({rows, columns});
   const {isRawModeSupported} = useStdin();
@@ -68,12 +98,16 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
       : snapshot.idleSilenceMs;
   const promptOpen = idleSilenceMs !== undefined || state.overlay === 'reset';
   const inputOpen = state.overlay === 'filter' || state.overlay === 'loss';
-  const footer = footerLines(size.columns);
+  const footer = footerLines(
+    size.columns,
+    replay === undefined ? keyHints : replayKeyHints,
+  );
   const budget = tableBudget({
     terminalRows: size.rows,
     footerHeight: footer.length,
     promptOpen,
     inputOpen,
+    headerHeight: headerHeight + (replay === undefined ? 0 : 1),
   });
 
   const {sort, descending, filter, selected, top} = state;
@@ -235,16 +269,27 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
           onQuit();
           return false;
         }
+
+        case 'replay-pause': {
+          replay?.togglePause();
+          return true;
+        }
+
+        case 'replay-speed': {
+          replay?.changeSpeed(intent.faster);
+          return true;
+        }
       }
     };
 
     return {perform, quit: onQuit};
-  }, [engine, dispatch, onQuit]);
+  }, [engine, dispatch, onQuit, replay]);
 
   useDashboardKeys({
     intentions,
     isActive: state.overlay === 'none' && !promptOpen,
     inputSupported: isRawModeSupported,
+    groups,
   });
 
   const close = useCallback(() => {
@@ -300,7 +345,7 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
     // The whole screen: the help is as tall as a classic terminal allows.
     return (
       <Box flexDirection="column">
-        <HelpOverlay isActive={linesActive} onClose={close} />
+        <HelpOverlay isActive={linesActive} groups={groups} onClose={close} />
         {idlePrompt}
       </Box>
     );
@@ -309,7 +354,7 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
   const now = snapshot.frozenAt ?? snapshot.time;
   return (
     <Box flexDirection="column">
-      <Header snapshot={snapshot} />
+      <Header snapshot={snapshot} replay={replayStatus} />
       <StatusLine
         // What the rows are in: the query the snapshot answers, not the one just asked.
         sort={snapshot.query.sort}

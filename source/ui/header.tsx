@@ -3,21 +3,47 @@ import type {EngineSnapshot} from '../engine/types.js';
 import {livenessStates} from '../store/types.js';
 import {stateColors} from './cell-style.js';
 import {formatLossSetting, formatRate, formatUptime} from './format-cells.js';
+import {
+  formatRecordedTime,
+  formatSpeed,
+  type ReplayStatus,
+} from './replay-controls.js';
 
 type HeaderProps = {
   readonly snapshot: EngineSnapshot;
+  /** A replay's clock: the header then says it is a replay, of when, and at what speed. */
+  readonly replay?: ReplayStatus | undefined;
 };
 
 /**
  * Two lines: where it listens, the loss, uptime and rate; then clients by state, a log or hook
  * error (first, so a narrow terminal never cuts it off), the server's counters and the log file.
  */
-export function Header({snapshot}: HeaderProps) {
+export function Header({snapshot, replay}: HeaderProps) {
   const {info, totals} = snapshot;
   // A frozen view's ages and uptime count from the moment it was frozen.
   const now = snapshot.frozenAt ?? snapshot.time;
   return (
     <Box flexDirection="column">
+      {replay !== undefined && (
+        <Text wrap="truncate-end">
+          <Text inverse bold color="cyan">
+            {' REPLAY '}
+          </Text>
+          {'  recorded '}
+          <Text bold>{formatRecordedTime(snapshot.time)}</Text>
+          {`  speed ${formatSpeed(replay.speed)}`}
+          {replay.paused ? (
+            <>
+              {'  '}
+              <Text inverse bold color="yellow">
+                PAUSED
+              </Text>
+            </>
+          ) : null}
+          {replay.ended ? '  end of the log (q quits with the summary)' : null}
+        </Text>
+      )}
       <Text wrap="truncate-end">
         <Text bold>udp-heartbeat</Text>
         {'  listening '}

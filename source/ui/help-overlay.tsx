@@ -1,7 +1,7 @@
 import {useCallback} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {outcomeSymbols} from './format-cells.js';
-import {keyGroups} from './key-bindings.js';
+import {keyGroups, type KeyGroup} from './key-bindings.js';
 import {sortColumns, sortLabels} from './sort-order.js';
 
 type HelpOverlayProps = {
@@ -9,6 +9,8 @@ type HelpOverlayProps = {
   readonly onClose: () => void;
   /** False while something else (the idle prompt) has the keys. */
   readonly isActive: boolean;
+  /** The key table shown (a replay's leaves out the keys that would change the recording). */
+  readonly groups?: readonly KeyGroup[];
 };
 
 const legend: ReadonlyArray<readonly [string, string]> = [
@@ -19,7 +21,11 @@ const legend: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Every key (from the one key table) and the history legend; any key closes it. */
-export function HelpOverlay({onClose, isActive}: HelpOverlayProps) {
+export function HelpOverlay({
+  onClose,
+  isActive,
+  groups = keyGroups,
+}: HelpOverlayProps) {
   const handleInput = useCallback(() => {
     onClose();
   }, [onClose]);
@@ -30,7 +36,7 @@ export function HelpOverlay({onClose, isActive}: HelpOverlayProps) {
       <Text bold wrap="truncate-end">
         Keys <Text dimColor>(any key closes this help)</Text>
       </Text>
-      {keyGroups.map((group) => (
+      {groups.map((group) => (
         <Text key={group.keys} wrap="truncate-end">
           <Text bold color="cyan">
             {(group.helpKeys ?? group.keys).padEnd(12)}

@@ -23,7 +23,9 @@ export type KeyIntent =
   | {readonly type: 'forget'}
   | {readonly type: 'mute'}
   | {readonly type: 'help'}
-  | {readonly type: 'quit'};
+  | {readonly type: 'quit'}
+  | {readonly type: 'replay-pause'}
+  | {readonly type: 'replay-speed'; readonly faster: boolean};
 
 /** One key of a group, and what it does. */
 type Binding = {
@@ -178,30 +180,91 @@ export const keyGroups: readonly KeyGroup[] = [
 /** The footer's entries: one per group that has a footer word; moves share one. */
 export type KeyHint = {readonly keys: string; readonly action: string};
 
-export const keyHints: readonly KeyHint[] = (() => {
+/** The footer's hints of a key table; the moves go in one hint, after the group `movesAfter`. */
+function hintsOf(
+  groups: readonly KeyGroup[],
+  movesAfter: string,
+): readonly KeyHint[] {
   const hints: KeyHint[] = [];
-  const moves = keyGroups
+  const moves = groups
     .filter((group) =>
       group.bindings.some((binding) => binding.intent.type === 'move'),
     )
     .map((group) => group.keys);
-  for (const group of keyGroups) {
+  for (const group of groups) {
     if (group.footer !== undefined) {
       hints.push({keys: group.footerKeys ?? group.keys, action: group.footer});
     }
 
-    // The moves go in one hint, after the loss keys.
-    if (group.keys === 'L') {
+    if (group.keys === movesAfter) {
       hints.push({keys: moves.join(' '), action: 'move'});
     }
   }
 
   return hints;
-})();
+}
+
+export const keyHints: readonly KeyHint[] = hintsOf(keyGroups, 'L');
+
+/** Keys that would change what was recorded: a replay shows the run as it was. */
+const recordingIntents: ReadonlySet<KeyIntent['type']> = new Set([
+  'loss-step',
+  'loss-tens',
+  'loss-exact',
+  'reset',
+  'forget',
+  'mute',
+]);
+
+/**
+ * The keys of a replay's dashboard: the clock's own (pause, speed) first, then the live keys that
+ * only look (moves, sort, filter, freeze, help, quit). The loss keys, reset, forget and mute are
+ * off, and the footer and the help say so.
+ */
+export const replayKeyGroups: readonly KeyGroup[] = [
+  {
+    keys: 'space',
+    footer: 'pause',
+    help: 'pause / resume the replay',
+    bindings: [{input: ' ', intent: {type: 'replay-pause'}}],
+  },
+  {
+    keys: '</>',
+    helpKeys: '< / >',
+    footer: 'speed',
+    help: 'play slower / faster (halves or doubles the speed; faster than x1024 is as fast as it can)',
+    bindings: [
+      {input: '<', intent: {type: 'replay-speed', faster: false}},
+      {input: '>', intent: {type: 'replay-speed', faster: true}},
+    ],
+  },
+  ...keyGroups.filter(
+    (group) =>
+      !group.bindings.some((binding) =>
+        recordingIntents.has(binding.intent.type),
+      ),
+  ),
+  {
+    keys: '+-[]0-9L r x m',
+    footerKeys: 'loss keys',
+    footer: 'off in a replay',
+    help: 'off in a replay: the loss, reset, forget and mute keys would change what was recorded',
+    bindings: [],
+  },
+];
+
+export const replayKeyHints: readonly KeyHint[] = hintsOf(
+  replayKeyGroups,
+  '</>',
+);
 
 /** The intent of one key as Ink reports it, or undefined for a key the table does not bind. */
-export function intentOf(input: string, key: Key): KeyIntent | undefined {
-  for (const group of keyGroups) {
+export function intentOf(
+  input: string,
+  key: Key,
+  groups: readonly KeyGroup[] = keyGroups,
+): KeyIntent | undefined {
+  for (const group of groups) {
     for (const binding of group.bindings) {
       if (
         binding.key === undefined

@@ -15,11 +15,14 @@ function hintWidth(hint: KeyHint): number {
 }
 
 /** The key hints packed into as few lines of `width` columns as they fit, none split. */
-export function footerLines(width: number): KeyHint[][] {
+export function footerLines(
+  width: number,
+  hints: readonly KeyHint[] = keyHints,
+): KeyHint[][] {
   const lines: KeyHint[][] = [];
   let line: KeyHint[] = [];
   let used = 0;
-  for (const hint of keyHints) {
+  for (const hint of hints) {
     const size = hintWidth(hint);
     if (line.length > 0 && used + hintGap + size > width) {
       lines.push(line);
@@ -62,12 +65,14 @@ export function tableBudget(parts: {
   /** The idle prompt or the reset question. */
   readonly promptOpen: boolean;
   readonly inputOpen: boolean;
+  /** Lines the header takes, when not the usual two (a replay's has a third). */
+  readonly headerHeight?: number;
 }): number {
   // One line spare: output as tall as the terminal makes Ink clear the screen each frame.
   const available = parts.terminalRows - 1;
   return (
     available -
-    headerHeight -
+    (parts.headerHeight ?? headerHeight) -
     statusHeight -
     parts.footerHeight -
     (parts.promptOpen ? idlePromptHeight : 0) -

@@ -1,6 +1,7 @@
 import {render} from 'ink';
 import {Dashboard} from './dashboard.js';
 import {ErrorBoundary} from './error-boundary.js';
+import type {ReplayControls} from './replay-controls.js';
 import type {EngineView} from './use-engine-snapshot.js';
 
 export type DashboardScreen = {
@@ -13,6 +14,8 @@ export type ShowDashboardOptions = {
   readonly onQuit: () => void;
   /** A component threw: the dashboard is gone, the host shuts down. */
   readonly onCrash: (error: Error) => void;
+  /** A replay's clock: the dashboard shows a recorded run, with the replay's keys. */
+  readonly replay?: ReplayControls;
 };
 
 const exitWaitMs = 1000;
@@ -24,7 +27,11 @@ export function showDashboard(
 ): DashboardScreen {
   const ink = render(
     <ErrorBoundary onError={options.onCrash}>
-      <Dashboard engine={engine} onQuit={options.onQuit} />
+      <Dashboard
+        engine={engine}
+        replay={options.replay}
+        onQuit={options.onQuit}
+      />
     </ErrorBoundary>,
     // Frames come from the engine ten times a second; Ink's own limit only has to let them through.
     {exitOnCtrlC: false, patchConsole: false, maxFps: 30},

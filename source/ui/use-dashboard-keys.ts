@@ -1,6 +1,6 @@
 import {useCallback, useLayoutEffect, useRef} from 'react';
 import {useInput, type Key} from 'ink';
-import {intentOf, type KeyIntent} from './key-bindings.js';
+import {intentOf, type KeyGroup, type KeyIntent} from './key-bindings.js';
 
 /** Where the cursor and the window were when last drawn. */
 export type Placement = {
@@ -26,6 +26,8 @@ type DashboardKeysOptions = {
   readonly isActive: boolean;
   /** False without a terminal that supports raw mode: no key is heard at all then. */
   readonly inputSupported: boolean;
+  /** The key table (a replay has its own). */
+  readonly groups?: readonly KeyGroup[];
 };
 
 /** Loss within 0-100, without the float noise of repeated steps (12.3 + 1 is 13.299999…). */
@@ -55,7 +57,7 @@ export function useDashboardKeys(options: DashboardKeysOptions): void {
 
     // Keys typed faster than they are read arrive as one string (as a paste does): each counts.
     for (const char of input.length > 1 ? input : [input]) {
-      const intent = intentOf(char, key);
+      const intent = intentOf(char, key, latest.current.groups);
       if (intent !== undefined && !latest.current.intentions.perform(intent)) {
         return;
       }

@@ -17,6 +17,9 @@ const columns = [
   'seq',
   'delay_ms',
   'detail',
+  'time_ms',
+  'delay_exact_ms',
+  'clock_offset_ms',
 ] as const;
 
 type Row = Record<(typeof columns)[number], string>;
@@ -87,7 +90,7 @@ function findClosingQuote(text: string, from: number): number {
   }
 }
 
-/** The log's rows, after checking the header comes once, first, and every row has 7 fields. */
+/** The log's rows, after checking the header comes once, first, and every row has every column. */
 function readRows(text: string): Row[] {
   assert.ok(text.endsWith('\n'), 'the file ends with a newline');
   const [header, ...records] = parseCsv(text);
@@ -203,7 +206,7 @@ function checkSession(rows: Row[], result: RunResult): void {
   const last = rows.at(-1);
   assert.equal(last?.event, 'stop');
   assert.match(last.detail, /^duration_ms=\d+$/v);
-  // The detail holds a comma from --allow: the parser found 7 fields, so it was quoted.
+  // The detail holds a comma from --allow: the parser found every column in place, so it was quoted.
   assert.match(rows[0].detail, /;allow=127\.0\.0\.0\/8,::1\/128$/v);
   for (const key of result.keys) {
     const heartbeats = rows.filter(
@@ -305,7 +308,7 @@ test('three runs append to one CSV log: one header, sessions apart, complete aft
       // The comma in the start row's detail is quoted in the file itself.
       assert.match(
         text,
-        /,"listening=[^"\n]*;allow=127\.0\.0\.0\/8,::1\/128"\n/v,
+        /,"listening=[^"\n]*;allow=127\.0\.0\.0\/8,::1\/128",/v,
       );
     }
 

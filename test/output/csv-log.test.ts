@@ -9,7 +9,8 @@ import {formatIsoTime} from '../../source/output/format-time.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {makeEvent} from './records.js';
 
-const header = 'session,time,event,client,seq,delay_ms,detail';
+const header =
+  'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms';
 
 async function withTempDir(
   body: (directory: string) => Promise<void>,
@@ -60,12 +61,15 @@ test('a new file gets the header, and rows have the columns in order', async () 
     assert.equal(log.path, file);
     log.write(replied);
     log.write(makeEvent({event: 'loss', detail: 'loss=15%'}));
+    // A client in UTC heard by a server in UTC+5:30: its delay is net of the offset.
+    log.write({...replied, clockOffsetMs: -19_800_000});
     await log.close();
     const time = formatIsoTime(replied.time);
     assert.deepEqual(lines(await readFile(file, 'utf8')), [
       header,
-      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0`,
-      `s1,${time},loss,,,,loss=15%`,
+      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,`,
+      `s1,${time},loss,,,,loss=15%,${replied.time},,`,
+      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,-19800000`,
     ]);
     assert.equal(log.lastError(), undefined);
     assert.equal(log.notWritten(), 0);
@@ -144,7 +148,7 @@ test('two sessions append to one file: one header, every row, sessions apart', a
       ],
     );
     for (const row of rows) {
-      assert.equal(row.length, 7);
+      assert.equal(row.length, 10);
     }
   });
 });
@@ -163,9 +167,10 @@ test('a detail with commas, quotes and newlines is quoted by the library', async
     log.write(makeEvent({event: 'idle', detail: 'plain'}));
     await log.close();
     const time = formatIsoTime(replied.time);
+    const exact = String(replied.time);
     assert.equal(
       await readFile(file, 'utf8'),
-      `${header}\ns1,${time},malformed,127.0.0.1:5000,,,"a,b ""q""\nnext\rline"\ns1,${time},idle,,,,plain\n`,
+      `${header}\ns1,${time},malformed,127.0.0.1:5000,,,"a,b ""q""\nnext\rline",${exact},,\ns1,${time},idle,,,,plain,${exact},,\n`,
     );
   });
 });

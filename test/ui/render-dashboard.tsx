@@ -2,6 +2,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {stripVTControlCharacters} from 'node:util';
 import {render} from 'ink-testing-library';
 import {Dashboard} from '../../source/ui/dashboard.js';
+import type {ReplayControls} from '../../source/ui/replay-controls.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {FakeEngine} from './fake-engine.js';
 import {
@@ -63,6 +64,8 @@ export type HarnessOptions = {
   readonly columns?: number;
   readonly frameIntervalMs?: number;
   readonly logFile?: string;
+  /** A replay's clock: the dashboard then shows a replay. */
+  readonly replay?: ReplayControls;
 };
 
 /** A dashboard over a fake store, clock and controller, ready for keys once its first frame is drawn. */
@@ -94,6 +97,7 @@ export async function renderDashboard(
     <Dashboard
       engine={engine}
       rows={options.rows === 'terminal' ? undefined : (options.rows ?? 40)}
+      replay={options.replay}
       onQuit={() => {
         controller.quit();
       }}
