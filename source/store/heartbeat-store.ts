@@ -732,6 +732,7 @@ export class HeartbeatStore implements StoreView {
         delayMs,
         detail,
         state: client.state,
+        ...change,
       });
       return;
     }
