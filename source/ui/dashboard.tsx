@@ -9,13 +9,16 @@ import {
 } from 'react';
 import {Box, useStdin} from 'ink';
 import {faultInjected} from '../fault-injection.js';
-import type {ViewQuery} from '../engine/types.js';
+import type {ClientDetail, ViewQuery} from '../engine/types.js';
 import {ClientTable} from './client-table.js';
+import {DetailView} from './detail-view.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {IdlePrompt} from './idle-prompt.js';
 import {
+  detailIntents,
+  detailKeyHints,
   keyGroups,
   replayKeyGroups,
   replayKeyHints,
@@ -110,6 +113,28 @@ export function Dashboard({
     headerHeight: headerHeight + (replay === undefined ? 0 : 1),
   });
 
+  // The detail view: the client it names, and whether its detail has arrived since it opened (a
+  // detail missing after that means the client was forgotten or evicted).
+  const [detailOf, setDetailOf] = useState<{key: string; seen: boolean}>();
+  const detailKey = detailOf?.key;
+  const liveDetail =
+    snapshot.detail?.row.key === detailKey ? snapshot.detail : undefined;
+  // State that follows the snapshot, adjusted while rendering as React advises (no effect).
+  if (detailOf !== undefined && !detailOf.seen && liveDetail !== undefined) {
+    setDetailOf({...detailOf, seen: true});
+  }
+
+  // Frozen with p: the view keeps the copy it had when the freeze came, as the table does.
+  const [heldDetail, setHeldDetail] = useState<ClientDetail>();
+  const {frozen} = snapshot;
+  if (frozen && liveDetail !== undefined && heldDetail?.row.key !== detailKey) {
+    setHeldDetail(liveDetail);
+  } else if (!frozen && heldDetail !== undefined) {
+    setHeldDetail(undefined);
+  }
+
+  const shownDetail = frozen ? (heldDetail ?? liveDetail) : liveDetail;
+
   const {sort, descending, filter, selected, top} = state;
   const {window} = snapshot;
   const visible = rowsThatFit(budget, window.total);
@@ -130,8 +155,9 @@ export function Dashboard({
       filter,
       start: placement.top,
       count: rowCapacity(budget),
+      detail: detailKey,
     }),
-    [sort, descending, filter, placement.top, budget],
+    [sort, descending, filter, placement.top, budget, detailKey],
   );
   useEffect(() => {
     engine.send({type: 'view', query});
@@ -142,6 +168,8 @@ export function Dashboard({
     snapshot,
     filter,
     placement: {...placement, visible, total: window.total},
+    selectedKey: shownRows[placement.selected - placement.top]?.key,
+    detailKey,
   };
   const latest = useRef(drawn);
   useLayoutEffect(() => {
@@ -187,7 +215,28 @@ export function Dashboard({
     const perform = (intent: KeyIntent): boolean => {
       const {snapshot: current, placement: from} = latest.current;
       const page = Math.max(1, from.visible);
+      if (latest.current.detailKey !== undefined) {
+        if (!detailIntents.has(intent.type)) {
+          return true;
+        }
+
+        if (intent.type === 'detail' || intent.type === 'clear-filter') {
+          // Back to the table, where the cursor never moved.
+          setDetailOf(undefined);
+          return false;
+        }
+      }
+
       switch (intent.type) {
+        case 'detail': {
+          const key = latest.current.selectedKey;
+          if (key !== undefined) {
+            setDetailOf({key, seen: false});
+          }
+
+          return false;
+        }
+
         case 'loss-step': {
           setLoss(lossNow() + intent.step);
           return true;
@@ -283,7 +332,7 @@ export function Dashboard({
     };
 
     return {perform, quit: onQuit};
-  }, [engine, dispatch, onQuit, replay]);
+  }, [engine, dispatch, onQuit, replay, setDetailOf]);
 
   useDashboardKeys({
     intentions,
@@ -352,6 +401,39 @@ export function Dashboard({
   }
 
   const now = snapshot.frozenAt ?? snapshot.time;
+  if (detailOf !== undefined) {
+    // The view's few keys fit one line (cut at the edge on a narrow terminal).
+    const detailFooter = [[...detailKeyHints]];
+    return (
+      <Box flexDirection="column">
+        <Header snapshot={snapshot} replay={replayStatus} />
+        <DetailView
+          clientKey={detailOf.key}
+          detail={shownDetail}
+          hasBeenSeen={detailOf.seen}
+          now={now}
+          isFrozen={snapshot.frozen}
+          width={size.columns}
+          height={tableBudget({
+            terminalRows: size.rows,
+            footerHeight: detailFooter.length,
+            promptOpen,
+            inputOpen: false,
+          })}
+        />
+        {state.overlay === 'reset' && (
+          <ResetPrompt
+            isActive={linesActive}
+            onConfirm={confirmReset}
+            onCancel={close}
+          />
+        )}
+        {idlePrompt}
+        <Footer lines={detailFooter} />
+      </Box>
+    );
+  }
+
   return (
     <Box flexDirection="column">
       <Header snapshot={snapshot} replay={replayStatus} />

@@ -25,7 +25,9 @@ export type KeyIntent =
   | {readonly type: 'help'}
   | {readonly type: 'quit'}
   | {readonly type: 'replay-pause'}
-  | {readonly type: 'replay-speed'; readonly faster: boolean};
+  | {readonly type: 'replay-speed'; readonly faster: boolean}
+  /** Enter: open the selected client's detail view, or go back from it to the table. */
+  | {readonly type: 'detail'};
 
 /** One key of a group, and what it does. */
 type Binding = {
@@ -116,6 +118,12 @@ export const keyGroups: readonly KeyGroup[] = [
     ],
   },
   {
+    keys: 'Enter',
+    footer: 'detail',
+    help: "the selected client's detail view (Esc or Enter goes back to the table)",
+    bindings: [{key: 'return', intent: {type: 'detail'}}],
+  },
+  {
     keys: 's',
     footerKeys: 's/S',
     footer: 'sort',
@@ -135,7 +143,7 @@ export const keyGroups: readonly KeyGroup[] = [
   },
   {
     keys: 'Esc',
-    help: 'clear the filter',
+    help: 'clear the filter; in the detail view, back to the table',
     bindings: [{key: 'escape', intent: {type: 'clear-filter'}}],
   },
   {
@@ -257,6 +265,31 @@ export const replayKeyHints: readonly KeyHint[] = hintsOf(
   replayKeyGroups,
   '</>',
 );
+
+/** Intents the detail view acts on; every other key is left alone there. */
+export const detailIntents: ReadonlySet<KeyIntent['type']> = new Set([
+  'detail',
+  'clear-filter',
+  'freeze',
+  'help',
+  'quit',
+]);
+
+/** The detail view's footer: the keys it acts on, from the same table. */
+export const detailKeyHints: readonly KeyHint[] = [
+  {keys: 'Esc/Enter', action: 'back to the table'},
+  ...keyGroups
+    .filter(
+      (group) =>
+        group.footer !== undefined &&
+        group.bindings.some(
+          (binding) =>
+            detailIntents.has(binding.intent.type) &&
+            binding.intent.type !== 'detail',
+        ),
+    )
+    .map((group) => ({keys: group.keys, action: group.footer!})),
+];
 
 /** The intent of one key as Ink reports it, or undefined for a key the table does not bind. */
 export function intentOf(

@@ -3,6 +3,7 @@ import {initialQuery} from '../../source/engine/engine-core.js';
 import {createRowSelector} from '../../source/engine/row-selector.js';
 import {arraySource} from '../../source/engine/select-rows.js';
 import type {
+  ClientDetail,
   ClientRow,
   EngineCommand,
   EngineSnapshot,
@@ -30,6 +31,8 @@ export class FakeEngine implements EngineView {
   #commands = 0;
   #sequence = 0;
   #latest: EngineSnapshot;
+  /** The series of a client's detail, set by the test; its row comes from the store. */
+  readonly details = new Map<string, Omit<ClientDetail, 'row'>>();
   /** The commands sent, in order (views included). */
   readonly sent: EngineCommand[] = [];
 
@@ -176,7 +179,22 @@ export class FakeEngine implements EngineView {
       frozenAt: frozen?.at,
       window,
       recent: [],
-      detail: undefined,
+      detail: this.#detail(query.detail),
     };
+  }
+
+  /** As the real engine: the named client's detail while the store tracks it. */
+  #detail(key: string | undefined): ClientDetail | undefined {
+    const record = key === undefined ? undefined : this.#source.store.get(key);
+    if (record === undefined) {
+      return undefined;
+    }
+
+    const series = this.details.get(record.key) ?? {
+      stateChanges: [],
+      delaysMs: [],
+      intervalsMs: [],
+    };
+    return {row: toClientRow(record), ...series};
   }
 }
