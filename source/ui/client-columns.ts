@@ -4,8 +4,8 @@ import {
   formatAge,
   formatCount,
   formatHistory,
+  formatDelay,
   formatInterval,
-  formatMs,
   formatPercent,
 } from './format-cells.js';
 
@@ -93,7 +93,7 @@ export function formatRow(
     lost: formatCount(record.lost),
     loss: formatPercent(record.lossPercent),
     seq: formatCount(record.lastSeq),
-    delay: formatMs(record.delayLastMs),
+    delay: formatDelay(record.delayLastMs),
     interval: formatInterval(record.intervalMeanMs, record.intervalStdDevMs),
     lastSeen: formatAge(record.lastSeen, now),
     history: formatHistory(record.history, historyLength),
