@@ -64,8 +64,8 @@ export function Header({snapshot}: HeaderProps) {
         {totals.evicted > 0 && (
           <Text color="yellow">{`  evicted ${totals.evicted}`}</Text>
         )}
-        {totals.refused > 0 && `  refused ${totals.refused}`}
-        {totals.malformed > 0 && `  malformed ${totals.malformed}`}
+        {totals.refused > 0 && `  refused datagrams ${totals.refused}`}
+        {totals.malformed > 0 && `  malformed datagrams ${totals.malformed}`}
         {snapshot.resets.length > 0 &&
           `  reset ${snapshot.resets.length === 1 ? 'once' : `${snapshot.resets.length} times`}`}
         {info.logFile !== undefined && `  log ${info.logFile}`}

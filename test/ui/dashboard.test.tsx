@@ -102,7 +102,7 @@ test('a row per client with every cell', async () => {
       '23.1%',
       '13',
       '3.2ms',
-      '1.00s +-12ms',
+      '1000 +-12ms',
       '3.2s ago',
       '.x.?!',
     ]);
@@ -145,7 +145,10 @@ test('the header: where, loss, uptime, clients by state, rate, log file and log 
       (text) => text.includes('evicted 7'),
       'the evicted count',
     );
-    assert.match(frame, /evicted 7 {2}refused 2 {2}malformed 3/v);
+    assert.match(
+      frame,
+      /evicted 7 {2}refused datagrams 2 {2}malformed datagrams 3/v,
+    );
 
     harness.source.logErrorValue = 'ENOSPC: no space left on device';
     frame = await harness.until(
@@ -616,7 +619,7 @@ test('? shows every key and the history legend; any key closes it', async () => 
   await withDashboard({}, async (harness) => {
     await harness.press('?');
     const help = await harness.until(
-      (text) => text.includes('any key closes this help'),
+      (text) => text.includes('any other key closes this help'),
       'the help',
     );
     for (const key of [
