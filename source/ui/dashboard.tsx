@@ -309,7 +309,7 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
   const now = snapshot.frozenAt ?? snapshot.time;
   return (
     <Box flexDirection="column">
-      <Header snapshot={snapshot} />
+      <Header snapshot={snapshot} width={size.columns} />
       <StatusLine
         // What the rows are in: the query the snapshot answers, not the one just asked.
         sort={snapshot.query.sort}

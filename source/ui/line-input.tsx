@@ -93,7 +93,7 @@ export function LineInput({
 
   return (
     <Text wrap="truncate-end">
-      <Text bold color="cyan">{`${label}: `}</Text>
+      <Text bold>{`${label}: `}</Text>
       {state.value}
       <Text inverse> </Text>
       {state.error === undefined ? (

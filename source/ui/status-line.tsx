@@ -26,7 +26,7 @@ export function StatusLine({
     <Text dimColor wrap="truncate-end">
       {`sorted by ${sortLabels[sort]} (${isDescending ? 'descending' : 'ascending'})`}
       {filter !== '' && (
-        <Text color="cyan" dimColor={false}>
+        <Text bold dimColor={false}>
           {`   filter "${filter}": ${total} of ${clientCount}`}
         </Text>
       )}
