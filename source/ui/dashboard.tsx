@@ -15,7 +15,7 @@ import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {IdlePrompt} from './idle-prompt.js';
 import type {KeyIntent} from './key-bindings.js';
-import {footerLines, rowCapacity, rowsThatFit, tableBudget} from './layout.js';
+import {fitFooter, rowCapacity, rowsThatFit, tableBudget} from './layout.js';
 import {LineInput} from './line-input.js';
 import {ResetPrompt} from './reset-prompt.js';
 import {fitWindow} from './sort-order.js';
@@ -68,7 +68,12 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
       : snapshot.idleSilenceMs;
   const promptOpen = idleSilenceMs !== undefined || state.overlay === 'reset';
   const inputOpen = state.overlay === 'filter' || state.overlay === 'loss';
-  const footer = footerLines(size.columns);
+  const footer = fitFooter({
+    width: size.columns,
+    terminalRows: size.rows,
+    promptOpen,
+    inputOpen,
+  });
   const budget = tableBudget({
     terminalRows: size.rows,
     footerHeight: footer.length,
@@ -318,6 +323,9 @@ export function Dashboard({engine, onQuit, rows, columns}: DashboardProps) {
         total={window.total}
         clientCount={snapshot.clientCount}
         selected={placement.selected}
+        above={placement.top}
+        below={window.total - placement.top - shownRows.length}
+        width={size.columns}
       />
       <ClientTable
         rows={shownRows}
