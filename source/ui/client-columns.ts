@@ -109,8 +109,8 @@ export type ColumnFit = {
 
 /**
  * The widest text each column can hold, so that a column keeps its width as values change: the
- * longest state name, a loss of 100.0%, six-digit counts, an age in days. Wider values still widen
- * their column (and the table keeps that width, see `ClientTable`).
+ * longest state name, a loss of 100.0%, six-digit counts, an age under a minute. Wider values still widen
+ * their column.
  */
 export const columnFloors: Readonly<Partial<Record<ColumnId, number>>> = {
   state: Math.max(...livenessStates.map((state) => state.length)),

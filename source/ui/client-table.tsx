@@ -1,4 +1,4 @@
-import {memo, useMemo, useRef} from 'react';
+import {memo, useMemo} from 'react';
 import {Text} from 'ink';
 import type {ClientRow} from '../engine/types.js';
 import {
@@ -38,13 +38,12 @@ function ClientTableView({
   width,
   emptyText,
 }: ClientTableProps) {
-  // The widest text each column has held: a column never narrows (after `r`, or as rows scroll).
-  const widest = useRef<Partial<Record<ColumnId, number>>>({...columnFloors});
   const table = useMemo(() => {
     const cells = rows.map((record, index) =>
       formatRow(record, now, start + index === selected),
     );
-    const floors = widest.current;
+    // Each column as wide as the widest value it can hold, or wider if these rows need it.
+    const floors: Partial<Record<ColumnId, number>> = {...columnFloors};
     for (const column of columnIds) {
       for (const row of cells) {
         floors[column] = Math.max(floors[column] ?? 0, row[column].length);
