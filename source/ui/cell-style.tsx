@@ -1,26 +1,12 @@
 import type {ReactNode} from 'react';
 import {Text} from 'ink';
-import type {Liveness} from '../store/types.js';
 import type {ColumnId} from './client-columns.js';
-import {outcomeSymbols} from './format-cells.js';
+import {stateStyles, symbolStyles, type TextStyle} from './text-styles.js';
 
-export const stateColors: Readonly<Record<Liveness, string>> = {
-  alive: 'green',
-  late: 'yellow',
-  stopped: 'red',
-};
-
-/** The same colours looked up by a cell's text. */
-const stateColorsByText: ReadonlyMap<string, string> = new Map(
-  Object.entries(stateColors),
+/** The state styles looked up by a cell's text. */
+const stateStylesByText: ReadonlyMap<string, TextStyle> = new Map(
+  Object.entries(stateStyles),
 );
-
-const symbolColors: Readonly<Record<string, string>> = {
-  [outcomeSymbols.replied]: 'green',
-  [outcomeSymbols.dropped]: 'yellow',
-  [outcomeSymbols.lost]: 'red',
-  [outcomeSymbols.malformed]: 'magenta',
-};
 
 /** Runs of one symbol, so a strip of 24 outcomes takes a few Text elements rather than 24. */
 function historyRuns(text: string): Array<{symbol: string; run: string}> {
@@ -49,7 +35,7 @@ export function styledCell(
 ): ReactNode {
   if (kind === 'state') {
     return (
-      <Text key={key} color={stateColorsByText.get(text.trim())}>
+      <Text key={key} {...stateStylesByText.get(text.trim())}>
         {text}
       </Text>
     );
@@ -61,7 +47,7 @@ export function styledCell(
         {historyRuns(text).map(({symbol, run}, index) => (
           // Runs never move: their index is their identity.
           // eslint-disable-next-line react/no-array-index-key
-          <Text key={index} color={symbolColors[symbol]}>
+          <Text key={index} {...symbolStyles.get(symbol)}>
             {run}
           </Text>
         ))}

@@ -1,11 +1,11 @@
 import type {ClientRow} from '../engine/types.js';
-import {historyLength} from '../store/types.js';
+import {historyLength, livenessStates} from '../store/types.js';
 import {
   formatAge,
   formatCount,
   formatHistory,
+  formatDelay,
   formatInterval,
-  formatMs,
   formatPercent,
 } from './format-cells.js';
 
@@ -58,7 +58,7 @@ export const rightAligned: ReadonlySet<ColumnId> = new Set([
 
 /**
  * Which columns go first when the terminal is too narrow: detail before the essentials (client,
- * state, loss, last seen are never dropped). The history strip is elastic: it shrinks to
+ * state and loss are never dropped; last seen goes last). The history strip is elastic: it shrinks to
  * `minHistory` outcomes before anything is dropped after it in this list.
  */
 export const dropOrder: readonly ColumnId[] = [
@@ -70,6 +70,7 @@ export const dropOrder: readonly ColumnId[] = [
   'delay',
   'lost',
   'received',
+  'lastSeen',
 ];
 
 /** Fewest outcomes the history strip shows before it is dropped altogether. */
@@ -93,7 +94,7 @@ export function formatRow(
     lost: formatCount(record.lost),
     loss: formatPercent(record.lossPercent),
     seq: formatCount(record.lastSeq),
-    delay: formatMs(record.delayLastMs),
+    delay: formatDelay(record.delayLastMs),
     interval: formatInterval(record.intervalMeanMs, record.intervalStdDevMs),
     lastSeen: formatAge(record.lastSeen, now),
     history: formatHistory(record.history, historyLength),
@@ -106,9 +107,32 @@ export type ColumnFit = {
   readonly historyLength: number;
 };
 
+/**
+ * The widest text each column can hold, so that a column keeps its width as values change: the
+ * longest state name, a loss of 100.0%, six-digit counts, an age under a minute. Wider values still widen
+ * their column.
+ */
+export const columnFloors: Readonly<Partial<Record<ColumnId, number>>> = {
+  state: Math.max(...livenessStates.map((state) => state.length)),
+  received: 6,
+  replied: 6,
+  dropped: 6,
+  lost: 6,
+  loss: '100.0%'.length,
+  seq: 6,
+  delay: '-1234ms'.length,
+  interval: '1000 +-100ms'.length,
+  lastSeen: '59.9s ago'.length,
+  history: historyLength,
+};
+
 /** Width of a column as the table draws it: the widest text plus a space each side. */
-function columnWidth(rows: readonly RowCells[], column: ColumnId): number {
-  let widest = columnHeadings[column].length;
+function columnWidth(
+  rows: readonly RowCells[],
+  column: ColumnId,
+  floors: Readonly<Partial<Record<ColumnId, number>>>,
+): number {
+  let widest = Math.max(columnHeadings[column].length, floors[column] ?? 0);
   for (const row of rows) {
     widest = Math.max(widest, row[column].length);
   }
@@ -124,9 +148,10 @@ function columnWidth(rows: readonly RowCells[], column: ColumnId): number {
 export function fitColumns(
   rows: readonly RowCells[],
   width: number,
+  floors: Readonly<Partial<Record<ColumnId, number>>> = {},
 ): ColumnFit {
   const widths = new Map(
-    columnIds.map((column) => [column, columnWidth(rows, column)]),
+    columnIds.map((column) => [column, columnWidth(rows, column, floors)]),
   );
   const longestHistory = (widths.get('history') ?? 2) - 2;
   const wantedHistory = Math.min(longestHistory, minHistory);

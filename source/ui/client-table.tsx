@@ -1,8 +1,10 @@
 import {memo, useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
 import type {ClientRow} from '../engine/types.js';
 import {
+  columnFloors,
   columnHeadings,
+  columnIds,
   fitColumns,
   formatRow,
   rightAligned,
@@ -27,19 +29,6 @@ type ClientTableProps = {
   readonly emptyText: string;
 };
 
-/** `N more` below the window, and how many are above when scrolled. */
-function moreText(above: number, below: number): string | undefined {
-  if (below > 0 && above > 0) {
-    return `${below} more below, ${above} above`;
-  }
-
-  if (below > 0) {
-    return `${below} more`;
-  }
-
-  return above > 0 ? `${above} more above` : undefined;
-}
-
 function ClientTableView({
   rows,
   start,
@@ -53,14 +42,28 @@ function ClientTableView({
     const cells = rows.map((record, index) =>
       formatRow(record, now, start + index === selected),
     );
-    const fit = fitColumns(cells, width);
+    // Each column as wide as the widest value it can hold, or wider if these rows need it.
+    const floors: Partial<Record<ColumnId, number>> = {...columnFloors};
+    for (const column of columnIds) {
+      for (const row of cells) {
+        floors[column] = Math.max(floors[column] ?? 0, row[column].length);
+      }
+    }
+
+    const fit = fitColumns(cells, width, floors);
     // Only the columns that fit, keyed by heading, the history cut to its most recent outcomes.
     const data = cells.map((row) => {
       const shown: Record<string, string> = {};
       const historyStart = Math.max(0, row.history.length - fit.historyLength);
       for (const column of fit.columns) {
-        shown[columnHeadings[column]] =
+        const text =
           column === 'history' ? row.history.slice(historyStart) : row[column];
+        // Padded to the column's width, which the table would otherwise take from these rows.
+        const size =
+          column === 'history' ? fit.historyLength : (floors[column] ?? 0);
+        shown[columnHeadings[column]] = rightAligned.has(column)
+          ? text.padStart(size)
+          : text.padEnd(size);
       }
 
       return shown;
@@ -76,23 +79,14 @@ function ClientTableView({
     return <Text dimColor>{emptyText}</Text>;
   }
 
-  const more = moreText(start, total - start - rows.length);
-  return (
-    <Box flexDirection="column">
-      {rows.length > 0 && (
-        <HeartbeatTable
-          data={table.data}
-          columns={table.columns}
-          kinds={table.kinds}
-        />
-      )}
-      {more !== undefined && (
-        <Text dimColor wrap="truncate-end">
-          {more}
-        </Text>
-      )}
-    </Box>
-  );
+  // Rows above and below the window are counted on the status line, above the table.
+  return rows.length > 0 ? (
+    <HeartbeatTable
+      data={table.data}
+      columns={table.columns}
+      kinds={table.kinds}
+    />
+  ) : null;
 }
 
 /** The live table of clients: only the rows that fit, columns dropped when the terminal is narrow. */

@@ -25,7 +25,7 @@ import {
   type KeyIntent,
 } from './key-bindings.js';
 import {
-  footerLines,
+  fitFooter,
   headerHeight,
   keyHints,
   rowCapacity,
@@ -101,10 +101,14 @@ export function Dashboard({
       : snapshot.idleSilenceMs;
   const promptOpen = idleSilenceMs !== undefined || state.overlay === 'reset';
   const inputOpen = state.overlay === 'filter' || state.overlay === 'loss';
-  const footer = footerLines(
-    size.columns,
-    replay === undefined ? keyHints : replayKeyHints,
-  );
+  const footer = fitFooter({
+    width: size.columns,
+    terminalRows: size.rows,
+    promptOpen,
+    inputOpen,
+    hints: replay === undefined ? keyHints : replayKeyHints,
+    headerHeight: headerHeight + (replay === undefined ? 0 : 1),
+  });
   const budget = tableBudget({
     terminalRows: size.rows,
     footerHeight: footer.length,
@@ -406,7 +410,11 @@ export function Dashboard({
     const detailFooter = [[...detailKeyHints]];
     return (
       <Box flexDirection="column">
-        <Header snapshot={snapshot} replay={replayStatus} />
+        <Header
+          snapshot={snapshot}
+          replay={replayStatus}
+          width={size.columns}
+        />
         <DetailView
           clientKey={detailOf.key}
           detail={shownDetail}
@@ -436,7 +444,7 @@ export function Dashboard({
 
   return (
     <Box flexDirection="column">
-      <Header snapshot={snapshot} replay={replayStatus} />
+      <Header snapshot={snapshot} replay={replayStatus} width={size.columns} />
       <StatusLine
         // What the rows are in: the query the snapshot answers, not the one just asked.
         sort={snapshot.query.sort}
@@ -445,6 +453,9 @@ export function Dashboard({
         total={window.total}
         clientCount={snapshot.clientCount}
         selected={placement.selected}
+        above={placement.top}
+        below={window.total - placement.top - shownRows.length}
+        width={size.columns}
       />
       <ClientTable
         rows={shownRows}

@@ -15,9 +15,7 @@ export function Footer({lines}: FooterProps) {
           {line.map((hint, index) => (
             <Text key={hint.keys}>
               {index > 0 && '  '}
-              <Text bold color="cyan">
-                {hint.keys}
-              </Text>
+              <Text bold>{hint.keys}</Text>
               <Text dimColor>{` ${hint.action}`}</Text>
             </Text>
           ))}

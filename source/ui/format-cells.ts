@@ -132,7 +132,34 @@ export function formatLossSetting(percent: number): string {
   return `${Number(percent.toFixed(2))}%`;
 }
 
-/** Mean interval and its spread: `1.00s +-12ms`; just the mean when there is no spread yet. */
+/**
+ * Milliseconds as a bare number with about three significant digits: `0.42`, `3.2`, `123`, `1234`,
+ * `-61234`. For a table column whose every cell is in milliseconds, whatever the size.
+ */
+function millis(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  const size = Math.abs(ms);
+  if (size < 1) {
+    return `${sign}${size.toFixed(2)}`;
+  }
+
+  if (size < 10) {
+    return `${sign}${size.toFixed(1)}`;
+  }
+
+  return `${sign}${Math.round(size)}`;
+}
+
+/** A delay for the table, always in milliseconds: `0.42ms`, `3.2ms`, `12ms`, `1234ms`, `-61234ms`. */
+export function formatDelay(ms: number | undefined): string {
+  return ms === undefined || !Number.isFinite(ms) ? noValue : `${millis(ms)}ms`;
+}
+
+/**
+ * Mean interval and its spread, both in milliseconds, the unit once at the end: `1000 +-12ms`,
+ * `250 +-0.50ms`; just the mean (`1000ms`) when there is no spread yet. Every row in one style, so
+ * that a column of them reads down.
+ */
 export function formatInterval(
   meanMs: number | undefined,
   spreadMs: number | undefined,
@@ -142,10 +169,10 @@ export function formatInterval(
   }
 
   if (spreadMs === undefined || !Number.isFinite(spreadMs)) {
-    return formatMs(meanMs);
+    return `${millis(meanMs)}ms`;
   }
 
-  return `${formatMs(meanMs)} +-${formatMs(spreadMs)}`;
+  return `${millis(meanMs)} +-${millis(spreadMs)}ms`;
 }
 
 /** A count, or a dash when there is none. */

@@ -1,28 +1,115 @@
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {EngineSnapshot} from '../engine/types.js';
 import {livenessStates} from '../store/types.js';
-import {stateColors} from './cell-style.js';
 import {formatLossSetting, formatRate, formatUptime} from './format-cells.js';
 import {
   formatRecordedTime,
   formatSpeed,
   type ReplayStatus,
 } from './replay-controls.js';
+import {badge, stateStyles} from './text-styles.js';
 
 type HeaderProps = {
   readonly snapshot: EngineSnapshot;
   /** A replay's clock: the header then says it is a replay, of when, and at what speed. */
   readonly replay?: ReplayStatus | undefined;
+  /** Terminal columns: a narrow terminal gets the loss first, so that it is never cut off. */
+  readonly width?: number;
 };
+
+/** A piece of the first line: its text (for measuring) and how it is drawn. */
+type Segment = {
+  readonly id: string;
+  readonly text: string;
+  readonly node: ReactNode;
+};
+
+const gap = '  ';
+
+/**
+ * The first line's pieces in the order they are drawn: where it listens first when the whole line
+ * fits, else the loss and the FROZEN and MUTED marks first, where no narrow terminal cuts them.
+ */
+export function firstLineOrder(
+  segments: readonly Segment[],
+  width: number,
+): readonly Segment[] {
+  const whole = segments.map((segment) => segment.text).join(gap);
+  if (whole.length <= width) {
+    return segments;
+  }
+
+  const first = new Set(['loss', 'frozen', 'muted']);
+  return [
+    ...segments.filter((segment) => first.has(segment.id)),
+    ...segments.filter(
+      (segment) => !first.has(segment.id) && segment.id !== 'name',
+    ),
+  ];
+}
+
+function lossSegment(snapshot: EngineSnapshot): Segment {
+  const loss = `loss ${formatLossSetting(snapshot.lossPercent)}`;
+  if (!snapshot.lossChanged) {
+    return {id: 'loss', text: loss, node: loss};
+  }
+
+  // Said in words as well as highlighted: the highlight is gone with no colour.
+  const text = `${loss} (changed)`;
+  return {
+    id: 'loss',
+    text,
+    node: <Text {...badge('yellow')}>{text}</Text>,
+  };
+}
 
 /**
  * Two lines: where it listens, the loss, uptime and rate; then clients by state, a log or hook
  * error (first, so a narrow terminal never cuts it off), the server's counters and the log file.
  */
-export function Header({snapshot, replay}: HeaderProps) {
+export function Header({snapshot, replay, width = Infinity}: HeaderProps) {
   const {info, totals} = snapshot;
   // A frozen view's ages and uptime count from the moment it was frozen.
   const now = snapshot.frozenAt ?? snapshot.time;
+  const uptime = `up ${formatUptime(now - info.startedAt)}`;
+  const rate = `${formatRate(snapshot.heartbeatsPerSecond)} hb/s`;
+  const segments: Segment[] = [
+    {
+      id: 'name',
+      text: 'udp-heartbeat',
+      node: <Text bold>udp-heartbeat</Text>,
+    },
+    {
+      id: 'listening',
+      text: `listening ${info.listeningNote}`,
+      node: (
+        <>
+          {'listening '}
+          <Text bold>{info.listeningNote}</Text>
+        </>
+      ),
+    },
+    lossSegment(snapshot),
+    {id: 'uptime', text: uptime, node: uptime},
+    {id: 'rate', text: rate, node: rate},
+  ];
+  if (snapshot.frozen) {
+    segments.push({
+      id: 'frozen',
+      text: 'FROZEN',
+      node: <Text {...badge('cyan')}>FROZEN</Text>,
+    });
+  }
+
+  if (snapshot.muted) {
+    segments.push({
+      id: 'muted',
+      text: 'MUTED',
+      node: <Text {...badge('magenta')}>MUTED</Text>,
+    });
+  }
+
   return (
     <Box flexDirection="column">
       {replay !== undefined && (
@@ -45,42 +132,27 @@ export function Header({snapshot, replay}: HeaderProps) {
         </Text>
       )}
       <Text wrap="truncate-end">
-        <Text bold>udp-heartbeat</Text>
-        {'  listening '}
-        <Text bold>{info.listeningNote}</Text>
-        {'  '}
-        <Text
-          inverse={snapshot.lossChanged}
-          color={snapshot.lossChanged ? 'yellow' : undefined}
-          bold={snapshot.lossChanged}
-        >
-          loss {formatLossSetting(snapshot.lossPercent)}
-        </Text>
-        {`  up ${formatUptime(now - info.startedAt)}  ${formatRate(snapshot.heartbeatsPerSecond)} hb/s`}
-        {snapshot.frozen ? (
-          <>
-            {'  '}
-            <Text inverse bold color="cyan">
-              FROZEN
-            </Text>
-          </>
-        ) : null}
-        {snapshot.muted ? (
-          <>
-            {'  '}
-            <Text inverse bold color="magenta">
-              MUTED
-            </Text>
-          </>
-        ) : null}
+        {firstLineOrder(segments, width).map((segment, index) => (
+          <Text key={segment.id}>
+            {index > 0 && gap}
+            {segment.node}
+          </Text>
+        ))}
       </Text>
       <Text wrap="truncate-end">
         {`clients ${snapshot.clientCount}`}
-        {livenessStates.map((state) => (
-          <Text key={state} color={stateColors[state]}>
-            {`  ${state} ${snapshot.countByState[state]}`}
-          </Text>
-        ))}
+        {livenessStates.map((state) => {
+          const count = snapshot.countByState[state];
+          return (
+            <Text key={state}>
+              {gap}
+              {/* Only a count that is there is coloured: a warning colour on 0 says nothing. */}
+              <Text {...(count > 0 ? stateStyles[state] : {})}>
+                {`${state} ${count}`}
+              </Text>
+            </Text>
+          );
+        })}
         {snapshot.logError !== undefined && (
           <Text bold color="red">{`  log error: ${snapshot.logError}`}</Text>
         )}
@@ -88,10 +160,10 @@ export function Header({snapshot, replay}: HeaderProps) {
           <Text bold color="red">{`  hook error: ${snapshot.hookError}`}</Text>
         )}
         {totals.evicted > 0 && (
-          <Text color="yellow">{`  evicted ${totals.evicted}`}</Text>
+          <Text bold>{`  evicted ${totals.evicted}`}</Text>
         )}
-        {totals.refused > 0 && `  refused ${totals.refused}`}
-        {totals.malformed > 0 && `  malformed ${totals.malformed}`}
+        {totals.refused > 0 && `  refused datagrams ${totals.refused}`}
+        {totals.malformed > 0 && `  malformed datagrams ${totals.malformed}`}
         {snapshot.resets.length > 0 &&
           `  reset ${snapshot.resets.length === 1 ? 'once' : `${snapshot.resets.length} times`}`}
         {info.logFile !== undefined && `  log ${info.logFile}`}

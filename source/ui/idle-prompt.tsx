@@ -43,9 +43,7 @@ export function IdlePrompt({
   return (
     <Box borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text wrap="truncate-end">
-        <Text bold color="yellow">
-          {`No heartbeat for ${formatSilence(silenceMs)}.`}
-        </Text>
+        <Text bold>{`No heartbeat for ${formatSilence(silenceMs)}.`}</Text>
         {' Shut down? '}
         <Text bold>(y/n)</Text>
       </Text>

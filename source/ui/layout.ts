@@ -85,12 +85,35 @@ export function rowCapacity(budget: number): number {
   return Math.max(0, budget - tableFrameHeight);
 }
 
-/** How many rows the table shows out of `total` in `budget` lines, keeping a line for `N more` if needed. */
+/**
+ * How many rows the table shows out of `total` in `budget` lines. Rows above and below the window
+ * are counted on the status line above the table, so no line of the budget goes to them.
+ */
 export function rowsThatFit(budget: number, total: number): number {
-  const withoutMoreLine = rowCapacity(budget);
-  if (total <= withoutMoreLine) {
-    return Math.max(0, total);
-  }
+  return Math.max(0, Math.min(total, rowCapacity(budget)));
+}
 
-  return Math.max(0, Math.min(total, withoutMoreLine - 1));
+/** The footer when the table has too few lines for a single row: the key that lists the others. */
+export const compactFooter: KeyHint[][] = [
+  [
+    {keys: '?', action: 'help, every key'},
+    {keys: 'q', action: 'quit'},
+  ],
+];
+
+/**
+ * The footer's lines: every key when that leaves the table room for a row, else only `?` and `q`
+ * (a 40x10 terminal would otherwise show keys and no client at all).
+ */
+export function fitFooter(parts: {
+  readonly width: number;
+  readonly terminalRows: number;
+  readonly promptOpen: boolean;
+  readonly inputOpen: boolean;
+  readonly hints?: readonly KeyHint[];
+  readonly headerHeight?: number;
+}): KeyHint[][] {
+  const full = footerLines(parts.width, parts.hints);
+  const budget = tableBudget({...parts, footerHeight: full.length});
+  return rowCapacity(budget) >= 1 || full.length <= 1 ? full : compactFooter;
 }

@@ -69,15 +69,21 @@ export function LineInput({
         return;
       }
 
+      // Pasted text arrives in one read, Enter and all: the text before the first line end is
+      // typed, and the line end applies it, as if each key had come on its own.
+      const lineEnd = /[\r\n]/v.exec(input);
+      const typed = lineEnd === null ? input : input.slice(0, lineEnd.index);
       let next = value;
-      for (const char of printable(input)) {
+      for (const char of printable(typed)) {
         const candidate = next + char;
         if (candidate.length <= maxLength && (accept?.(candidate) ?? true)) {
           next = candidate;
         }
       }
 
-      if (next !== value) {
+      if (lineEnd !== null) {
+        update({value: next, error: onSubmit(next)});
+      } else if (next !== value) {
         update({value: next, error: undefined});
       }
     },
@@ -87,7 +93,7 @@ export function LineInput({
 
   return (
     <Text wrap="truncate-end">
-      <Text bold color="cyan">{`${label}: `}</Text>
+      <Text bold>{`${label}: `}</Text>
       {state.value}
       <Text inverse> </Text>
       {state.error === undefined ? (

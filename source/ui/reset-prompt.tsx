@@ -30,9 +30,7 @@ export function ResetPrompt({onConfirm, onCancel, isActive}: ResetPromptProps) {
   return (
     <Box borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text wrap="truncate-end">
-        <Text bold color="yellow">
-          Reset every counter?
-        </Text>
+        <Text bold>Reset every counter?</Text>
         {' The summary keeps the whole run. '}
         <Text bold>(y resets, any other key keeps them)</Text>
       </Text>

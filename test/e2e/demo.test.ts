@@ -22,7 +22,7 @@ test('--demo shows a live dashboard with several clients, and in time every stat
     // Five simulated clients show up within a few seconds.
     await cli.waitForText(/clients 5 /v, 10_000);
     assert.ok(clientsSeen().size >= 5, 'a row per demo client');
-    await cli.waitForText(/malformed [1-9]/v, 15_000);
+    await cli.waitForText(/malformed datagrams [1-9]/v, 15_000);
     // The client that goes silent is late, then stopped, about 15 s in.
     await cli.waitForText(/│ late +│/v, 30_000);
     await cli.waitForText(/│ stopped +│/v, 10_000);

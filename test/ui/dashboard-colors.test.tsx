@@ -10,10 +10,13 @@ const {renderDashboard} = await import('./render-dashboard.js');
 
 const escape = '\u001B';
 const green = `${escape}[32m`;
-const yellow = `${escape}[33m`;
 const red = `${escape}[31m`;
 const magenta = `${escape}[35m`;
 const inverse = `${escape}[7m`;
+const yellowText = `${escape}[33m`;
+const cyanText = `${escape}[36m`;
+/** Black on yellow: reads on a light background and a dark one alike. */
+const blackOnYellow = `${escape}[43m${escape}[30m`;
 
 test('states, history outcomes, the selected client and a changed loss are coloured', async () => {
   const harness = await renderDashboard({
@@ -31,10 +34,16 @@ test('states, history outcomes, the selected client and a changed loss are colou
     await waitFor(() => raw().includes('stopped'), {message: 'the rows'});
     const frame = raw();
     assert.ok(frame.includes(`${green} alive`), 'alive is green');
-    assert.ok(frame.includes(`${yellow} late`), 'late is yellow');
+    assert.ok(
+      frame.includes(`${blackOnYellow} late`),
+      'late is black on yellow',
+    );
     assert.ok(frame.includes(`${red} stopped`), 'stopped is red');
     assert.ok(frame.includes(`${green}.`), 'replied is green');
-    assert.ok(frame.includes(`${yellow}x`), 'dropped is yellow');
+    assert.ok(
+      frame.includes(`${blackOnYellow}x`),
+      'dropped is black on yellow',
+    );
     assert.ok(frame.includes(`${red}?`), 'lost is red');
     assert.ok(frame.includes(`${magenta}!`), 'malformed is magenta');
     assert.ok(frame.includes(`> 10.0.0.1:1`));
@@ -44,14 +53,21 @@ test('states, history outcomes, the selected client and a changed loss are colou
       'the selected client is inverse',
     );
     assert.ok(!/\[7m[^\n]*loss 40%/v.test(frame), 'the loss is plain at first');
+    // Yellow or cyan text all but vanishes on a white background.
+    assert.ok(!frame.includes(yellowText), 'no yellow text');
+    assert.ok(!frame.includes(cyanText), 'no cyan text');
 
     harness.source.lossWasChanged = true;
     harness.source.lossValue = 45;
     await waitFor(() => raw().includes('loss 45%'), {message: 'new loss'});
+    const header = raw().split('\n')[0]!;
     assert.ok(
-      raw().includes(`${inverse}`) && /\[7m[^\n]*loss 45%/v.test(raw()),
-      'a changed loss is highlighted',
+      header.includes(`${blackOnYellow}loss 45% (changed)`),
+      `a changed loss is black on yellow, and says so in words: ${JSON.stringify(header)}`,
     );
+    // Inverse takes the terminal's own background for the text: white on yellow on a light theme.
+    assert.ok(!header.includes(inverse), 'no inverse in the header');
+    assert.ok(!raw().includes(yellowText), 'still no yellow text');
   } finally {
     harness.unmount();
   }

@@ -102,7 +102,7 @@ test('a row per client with every cell', async () => {
       '23.1%',
       '13',
       '3.2ms',
-      '1.00s +-12ms',
+      '1000 +-12ms',
       '3.2s ago',
       '.x.?!',
     ]);
@@ -145,7 +145,10 @@ test('the header: where, loss, uptime, clients by state, rate, log file and log 
       (text) => text.includes('evicted 7'),
       'the evicted count',
     );
-    assert.match(frame, /evicted 7 {2}refused 2 {2}malformed 3/v);
+    assert.match(
+      frame,
+      /evicted 7 {2}refused datagrams 2 {2}malformed datagrams 3/v,
+    );
 
     harness.source.logErrorValue = 'ENOSPC: no space left on device';
     frame = await harness.until(
@@ -155,15 +158,21 @@ test('the header: where, loss, uptime, clients by state, rate, log file and log 
   });
 });
 
-test('rows that do not fit make an "N more" line', async () => {
+test('rows that do not fit are counted as "N more" on the status line, above the table', async () => {
   // 24 lines: header 2, status 1, footer 2, one spare: 18 for the table (4 of them its frame),
-  // one line per row: 13 rows and the line.
+  // one line per row: 14 rows.
   await withDashboard({records: clients(30), rows: 24}, async (harness) => {
     const frame = await harness.until(
-      (text) => text.includes('17 more'),
-      'the more line',
+      (text) => text.includes('16 more below'),
+      'the more count',
     );
-    assert.equal(harness.rowLines().length, 13);
+    assert.equal(harness.rowLines().length, 14);
+    const lines = frame.split('\n');
+    assert.ok(
+      lines.findIndex((line) => line.includes('16 more below')) <
+        lines.findIndex((line) => line.startsWith('┌')),
+      'counted above the table',
+    );
     assert.ok(frame.split('\n').length < 24, 'leaves the last line free');
   });
 });
@@ -182,19 +191,19 @@ test('every client shows when they fit, without a more line', async () => {
 test('the cursor scrolls with Down, End, Home, PgDn and PgUp', async () => {
   await withDashboard({records: clients(30), rows: 24}, async (harness) => {
     await harness.until((text) => text.includes('> 10.0.0.1:'), 'cursor');
-    for (let index = 0; index < 13; index++) {
+    for (let index = 0; index < 14; index++) {
       await harness.press(keys.down);
     }
 
     const moved = await harness.until(
-      (text) => text.includes('> 10.0.0.14:') && text.includes('1 above'),
+      (text) => text.includes('> 10.0.0.15:') && text.includes('1 more above'),
       'moved',
     );
     assert.deepEqual(
       shownKeys(harness),
-      Array.from({length: 13}, (_, index) => `10.0.0.${index + 2}:5000`),
+      Array.from({length: 14}, (_, index) => `10.0.0.${index + 2}:5000`),
     );
-    assert.match(moved, /16 more below, 1 above/v);
+    assert.match(moved, /1 more above, 15 below/v);
 
     await harness.press(keys.end);
     await harness.until(
@@ -202,7 +211,7 @@ test('the cursor scrolls with Down, End, Home, PgDn and PgUp', async () => {
       'end',
     );
     assert.equal(shownKeys(harness).at(-1), '10.0.0.30:5000');
-    assert.match(harness.frame(), /17 more above/v);
+    assert.match(harness.frame(), /16 more above/v);
     assert.match(harness.frame(), /row 30 of 30/v);
 
     await harness.press(keys.up);
@@ -213,7 +222,7 @@ test('the cursor scrolls with Down, End, Home, PgDn and PgUp', async () => {
     assert.equal(shownKeys(harness)[0], '10.0.0.1:5000');
 
     await harness.press(keys.pageDown);
-    await harness.until((text) => text.includes('> 10.0.0.14:'), 'page down');
+    await harness.until((text) => text.includes('> 10.0.0.15:'), 'page down');
     await harness.press(keys.pageUp);
     await harness.until((text) => text.includes('> 10.0.0.1:'), 'page up');
     await harness.press(keys.up);
@@ -227,15 +236,15 @@ test('the table re-lays out when the terminal is resized', async () => {
     {records: clients(30), rows: 'terminal'},
     async (harness) => {
       // ink-testing-library reports no rows: 24 is assumed.
-      await harness.until((text) => text.includes('17 more'), '24 lines');
+      await harness.until((text) => text.includes('16 more'), '24 lines');
       Object.defineProperty(harness.app.stdout, 'rows', {
         value: 16,
         configurable: true,
       });
       harness.app.stdout.emit('resize');
-      // 16 lines: 10 for the table, 5 rows and the more line.
-      await harness.until((text) => text.includes('25 more'), 'fewer rows');
-      assert.equal(harness.rowLines().length, 5);
+      // 16 lines: 10 for the table, 6 rows.
+      await harness.until((text) => text.includes('24 more'), 'fewer rows');
+      assert.equal(harness.rowLines().length, 6);
     },
   );
 });
@@ -616,7 +625,7 @@ test('? shows every key and the history legend; any key closes it', async () => 
   await withDashboard({}, async (harness) => {
     await harness.press('?');
     const help = await harness.until(
-      (text) => text.includes('any key closes this help'),
+      (text) => text.includes('any other key closes this help'),
       'the help',
     );
     for (const key of [

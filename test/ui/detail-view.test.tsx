@@ -106,7 +106,7 @@ test('Enter opens the detail view: every figure, the clock offset, state changes
       'avg 4.3ms',
       'max 42ms',
       'jitter 0.75ms',
-      'interval 1.00s +-12ms',
+      'interval 1000 +-12ms',
       'clock 5:30 behind',
       '(2m00s ago)',
       '(3.2s ago)',

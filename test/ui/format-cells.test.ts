@@ -5,6 +5,7 @@ import {
   formatCount,
   formatDuration,
   formatHistory,
+  formatDelay,
   formatInterval,
   formatLossSetting,
   formatMs,
@@ -78,12 +79,36 @@ test('percentages with one decimal; the loss setting as typed', () => {
   assert.equal(formatLossSetting(13.300_000_000_000_001), '13.3%');
 });
 
-test('intervals: mean and spread, ASCII only', () => {
+test('intervals: mean and spread in one style, milliseconds, whatever their size', () => {
   assert.equal(formatInterval(undefined, undefined), '-');
-  assert.equal(formatInterval(1000, undefined), '1.00s');
-  assert.equal(formatInterval(1000, 12), '1.00s +-12ms');
-  assert.equal(formatInterval(250, 0.5), '250ms +-0.50ms');
-  assert.match(formatInterval(1000, 12), /^[\u0020-\u007E]*$/v);
+  assert.equal(formatInterval(1000, undefined), '1000ms');
+  assert.equal(formatInterval(1000, 12), '1000 +-12ms');
+  assert.equal(formatInterval(1000, 0.47), '1000 +-0.47ms');
+  assert.equal(formatInterval(1000, 33.2), '1000 +-33ms');
+  assert.equal(formatInterval(250, 0.5), '250 +-0.50ms');
+  assert.equal(formatInterval(9.87, 1.2), '9.9 +-1.2ms');
+  assert.equal(formatInterval(60_000, 1234), '60000 +-1234ms');
+  // One style: every cell ends in the unit once, never seconds beside milliseconds.
+  for (const [mean, spread] of [
+    [5, 0.1],
+    [999, 20],
+    [1000, 0.47],
+    [1500, 33],
+    [12_000, 400],
+  ] as const) {
+    assert.match(formatInterval(mean, spread), /^[\d.]+ \+-[\d.]+ms$/v);
+  }
+
+  assert.match(formatInterval(1000, 12), /^[ -~]*$/v);
+});
+
+test('delays: always milliseconds, negative when the client runs ahead', () => {
+  assert.equal(formatDelay(undefined), '-');
+  assert.equal(formatDelay(0.421), '0.42ms');
+  assert.equal(formatDelay(3.21), '3.2ms');
+  assert.equal(formatDelay(12.3), '12ms');
+  assert.equal(formatDelay(1234.5), '1235ms');
+  assert.equal(formatDelay(-61_234), '-61234ms');
 });
 
 test('counts and rates', () => {
