@@ -5,6 +5,7 @@ cross a thread (structured clone: no functions, no classes, no live records), an
 takes. See docs/design.md.
 */
 import type {
+  ClientRecord,
   HeartbeatEvent,
   Liveness,
   Outcome,
@@ -41,37 +42,7 @@ export type ViewQuery = {
 };
 
 /** One client's figures at the snapshot's time: a plain copy, never the store's record. */
-export type ClientRow = {
-  readonly key: string;
-  readonly address: string;
-  readonly port: number;
-  readonly label: string | undefined;
-  readonly state: Liveness;
-  readonly received: number;
-  readonly replied: number;
-  readonly dropped: number;
-  readonly lost: number;
-  readonly duplicates: number;
-  readonly reordered: number;
-  readonly restarts: number;
-  readonly malformed: number;
-  /** Error replies held back by their rate limit. */
-  readonly unanswered: number;
-  readonly droppedSinceReply: number;
-  readonly lastSeq: number | undefined;
-  readonly delayLastMs: number | undefined;
-  readonly delayMinMs: number | undefined;
-  readonly delayAvgMs: number | undefined;
-  readonly delayMaxMs: number | undefined;
-  readonly jitterMs: number | undefined;
-  readonly intervalMeanMs: number | undefined;
-  readonly intervalStdDevMs: number | undefined;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly lastHeartbeat: number | undefined;
-  readonly lossPercent: number | undefined;
-  /** How far the client's clock runs ahead of the server's, when it keeps another time zone. */
-  readonly clockOffsetMs: number | undefined;
+export type ClientRow = Omit<ClientRecord, 'history'> & {
   /** The most recent outcomes, oldest first. */
   readonly history: readonly Outcome[];
 };
