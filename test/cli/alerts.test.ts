@@ -19,8 +19,13 @@ type JsonEvent = {
   state: string | null;
 };
 
+/** The JSON events written so far: whole lines only, as a line may be read half written. */
 function events(cli: CliProcess): JsonEvent[] {
-  return cli.lines().map((line) => JSON.parse(line) as JsonEvent);
+  return cli.stdout
+    .slice(0, cli.stdout.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JsonEvent);
 }
 
 let directory: string;

@@ -79,7 +79,7 @@ test('Enter opens the selected client with both charts and its figures; Esc goes
       /lost 0/v,
       /last seq \d+/v,
       /delay last -?[\d.]+m?s {2}min -?[\d.]+m?s {2}avg/v,
-      /interval [\d.]+m?s/v,
+      /interval [\d.]+ \+-[\d.]+ms/v,
       /state changes: \d\d:\d\d:\d\d alive/v,
     ]) {
       assert.match(detail, figure);
