@@ -69,6 +69,10 @@ function turnsPage(input: string, key: Key): boolean {
 }
 
 function KeysPage({groups}: {readonly groups: readonly KeyGroup[]}) {
+  // One column for the keys, as wide as the longest, so no description runs into its keys.
+  const keysWidth =
+    Math.max(...groups.map((group) => (group.helpKeys ?? group.keys).length)) +
+    1;
   return (
     <>
       <Text bold wrap="truncate-end">
@@ -79,7 +83,9 @@ function KeysPage({groups}: {readonly groups: readonly KeyGroup[]}) {
       </Text>
       {groups.map((group) => (
         <Text key={group.keys} wrap="truncate-end">
-          <Text bold>{(group.helpKeys ?? group.keys).padEnd(12)}</Text>
+          <Text bold>
+            {(group.helpKeys ?? group.keys).padEnd(Math.max(12, keysWidth))}
+          </Text>
           {group.keys === 's'
             ? `${group.help}: ${sortColumns.map((column) => sortLabels[column]).join(', ')}`
             : group.help}

@@ -150,7 +150,7 @@ test('the replay on a terminal: the dashboard as it was, space pauses, < and > c
       cli.press('?');
       const help = await waitForFrame(
         cli,
-        (text) => text.includes('any key closes this help'),
+        (text) => text.includes('closes this help'),
         'the help',
       );
       assert.match(help, /off in a replay/v);
