@@ -1,0 +1,72 @@
+// `npm run build`: bundles the CLI into dist with esbuild, after `tsc --noEmit` has type-checked
+// it. A bundle starts faster than a tree of modules (one file to resolve, read and compile rather
+// than a hundred), and code splitting keeps what only some runs need (the dashboard with Ink and
+// React, the metrics endpoint with prom-client, replay, the alert hooks) in chunks of their own
+// that load on first use. docs/design.md, "Start-up", says why and how it is measured.
+//
+// dist/cli.js is the `bin`; the chunks sit beside it, each with its source map. The engine's
+// thread is an entry of its own: worker-engine.ts starts it by a URL relative to itself, so both
+// are entries at their source paths (dist/source/engine/), and the build checks that every output
+// naming the worker file has it beside it. worker-engine.js being an entry also lets a test start
+// the worker engine from the build.
+import {existsSync} from 'node:fs';
+import {readFile, rm} from 'node:fs/promises';
+import path from 'node:path';
+import process from 'node:process';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const outdir = path.join(root, 'dist');
+
+// Chunks from an earlier build carry other hashes: start from nothing.
+await rm(outdir, {recursive: true, force: true});
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: {
+    cli: 'cli.tsx',
+    'source/engine/engine-worker': 'source/engine/engine-worker.ts',
+    'source/engine/worker-engine': 'source/engine/worker-engine.ts',
+  },
+  outdir,
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // React picks its build by NODE_ENV when it loads (source/production-mode.ts), not at build time.
+  sourcemap: true,
+  sourcesContent: true,
+  // Optional peers that nothing here uses: React's devtools (development only) and prom-client's
+  // tracing hook. Left to a runtime import that never happens.
+  external: ['react-devtools-core', '@opentelemetry/api'],
+  // Bundled CommonJS (prom-client, React) calls `require` for Node's own modules.
+  banner: {
+    js: "import {createRequire as __createRequire} from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+});
+
+// A worker is started by a file name the bundler does not follow: check the file is where it looks.
+const workerFile = 'engine-worker.js';
+for (const output of Object.keys(result.metafile.outputs)) {
+  if (!output.endsWith('.js')) {
+    continue;
+  }
+
+  const file = path.join(root, output);
+  const text = await readFile(file, 'utf8');
+  if (
+    text.includes(`new URL("${workerFile}", import.meta.url)`) &&
+    !existsSync(path.join(path.dirname(file), workerFile))
+  ) {
+    console.error(
+      `build: ${output} starts ${workerFile}, which is not beside it`,
+    );
+    process.exitCode = 1;
+  }
+}
