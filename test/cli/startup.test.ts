@@ -10,7 +10,7 @@ import dgram from 'node:dgram';
 import {once} from 'node:events';
 import {existsSync} from 'node:fs';
 import {mkdtemp, readdir, readFile, rm} from 'node:fs/promises';
-import {SourceMap, type SourceMapPayload} from 'node:module';
+import nodeModule, {SourceMap, type SourceMapPayload} from 'node:module';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
@@ -26,6 +26,13 @@ const root = path.resolve(
 );
 const dist = path.join(root, 'dist');
 const recorder = path.join(root, 'test', 'fixtures', 'record-loads.js');
+/** The recorder hooks module loading in the process itself, as Node 22.15 and later can. */
+const recording = {
+  skip:
+    'registerHooks' in nodeModule
+      ? false
+      : 'this Node cannot hook module loading in-thread (module.registerHooks)',
+};
 
 /** What only the dashboard, the summary's table or the metrics endpoint need. */
 const notOnTheWay = [
@@ -96,7 +103,7 @@ async function readLoaded(file: string): Promise<Loaded> {
 }
 
 /** The environment that preloads the recorder into the CLI, writing to files named from `base`. */
-function recording(base: string): NodeJS.ProcessEnv {
+function recordingInto(base: string): NodeJS.ProcessEnv {
   return {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(recorder).href}`,
     RECORD_LOADS_FILE: base,
@@ -114,87 +121,95 @@ async function withFolder(
   }
 }
 
-test('a headless server is bound, from the bundle alone, before it loads Ink, React or prom-client', async () => {
-  await withFolder(async (folder) => {
-    const base = path.join(folder, 'loads');
-    const port = await freePort();
-    const cli = new CliProcess(
-      [
-        '--output',
-        'text',
-        '--port',
-        String(port),
-        '--loss',
-        '0',
-        '--idle-timeout',
-        '0',
-      ],
-      recording(base),
-    );
-    const peer = await UdpPeer.open();
-    try {
-      await cli.waitForLine(/\bstart\b/v);
-      // Its start line means it is bound: it answers.
-      const reply = await peer.request(`1 ${new Date().toISOString()}`, port);
-      assert.match(reply, /^Packet delivery delay = /v);
-    } finally {
-      await peer.close();
-      cli.child.kill('SIGTERM');
-    }
-
-    assert.equal(await cli.exit(), 0, cli.stderr);
-    const before = await readLoaded(`${base}.first`);
-    assert.deepEqual(before.fromNodeModules, [], 'everything is bundled');
-    // The recorder sees inside the bundle: meow parses the flags.
-    assert.ok(before.names.has('meow'), [...before.names].join(' '));
-    for (const name of notOnTheWay) {
-      assert.ok(!before.names.has(name), `${name} loaded before the bind`);
-    }
-
-    // And it sees them when they load: the summary at exit is drawn with Ink.
-    const atExit = await readLoaded(`${base}.exit`);
-    for (const name of ['ink', 'react']) {
-      assert.ok(atExit.names.has(name), `${name} loaded for the summary`);
-    }
-  });
-});
-
-test('the client sends its first heartbeat without Ink, React or prom-client in the process', async () => {
-  await withFolder(async (folder) => {
-    const base = path.join(folder, 'loads');
-    const socket = dgram.createSocket('udp4');
-    socket.bind(0, '127.0.0.1');
-    await once(socket, 'listening');
-    try {
-      const heartbeat = once(socket, 'message');
-      const run = runCli(
+test(
+  'a headless server is bound, from the bundle alone, before it loads Ink, React or prom-client',
+  recording,
+  async () => {
+    await withFolder(async (folder) => {
+      const base = path.join(folder, 'loads');
+      const port = await freePort();
+      const cli = new CliProcess(
         [
-          'client',
+          '--output',
+          'text',
           '--port',
-          String(socket.address().port),
-          '--count',
-          '1',
-          '--timeout',
-          '0.2',
+          String(port),
+          '--loss',
+          '0',
+          '--idle-timeout',
+          '0',
         ],
-        recording(base),
+        recordingInto(base),
       );
-      const [message] = (await heartbeat) as [Buffer];
-      assert.match(message.toString(), /^1\s/v);
-      // Nothing answers: the client says so and exits 1.
-      const {code} = await run;
-      assert.equal(code, 1);
-    } finally {
-      socket.close();
-    }
+      const peer = await UdpPeer.open();
+      try {
+        await cli.waitForLine(/\bstart\b/v);
+        // Its start line means it is bound: it answers.
+        const reply = await peer.request(`1 ${new Date().toISOString()}`, port);
+        assert.match(reply, /^Packet delivery delay = /v);
+      } finally {
+        await peer.close();
+        cli.child.kill('SIGTERM');
+      }
 
-    const loaded = await readLoaded(`${base}.exit`);
-    assert.deepEqual(loaded.fromNodeModules, [], 'everything is bundled');
-    for (const name of notOnTheWay) {
-      assert.ok(!loaded.names.has(name), `${name} loaded by the client`);
-    }
-  });
-});
+      assert.equal(await cli.exit(), 0, cli.stderr);
+      const before = await readLoaded(`${base}.first`);
+      assert.deepEqual(before.fromNodeModules, [], 'everything is bundled');
+      // The recorder sees inside the bundle: meow parses the flags.
+      assert.ok(before.names.has('meow'), [...before.names].join(' '));
+      for (const name of notOnTheWay) {
+        assert.ok(!before.names.has(name), `${name} loaded before the bind`);
+      }
+
+      // And it sees them when they load: the summary at exit is drawn with Ink.
+      const atExit = await readLoaded(`${base}.exit`);
+      for (const name of ['ink', 'react']) {
+        assert.ok(atExit.names.has(name), `${name} loaded for the summary`);
+      }
+    });
+  },
+);
+
+test(
+  'the client sends its first heartbeat without Ink, React or prom-client in the process',
+  recording,
+  async () => {
+    await withFolder(async (folder) => {
+      const base = path.join(folder, 'loads');
+      const socket = dgram.createSocket('udp4');
+      socket.bind(0, '127.0.0.1');
+      await once(socket, 'listening');
+      try {
+        const heartbeat = once(socket, 'message');
+        const run = runCli(
+          [
+            'client',
+            '--port',
+            String(socket.address().port),
+            '--count',
+            '1',
+            '--timeout',
+            '0.2',
+          ],
+          recordingInto(base),
+        );
+        const [message] = (await heartbeat) as [Buffer];
+        assert.match(message.toString(), /^1\s/v);
+        // Nothing answers: the client says so and exits 1.
+        const {code} = await run;
+        assert.equal(code, 1);
+      } finally {
+        socket.close();
+      }
+
+      const loaded = await readLoaded(`${base}.exit`);
+      assert.deepEqual(loaded.fromNodeModules, [], 'everything is bundled');
+      for (const name of notOnTheWay) {
+        assert.ok(!loaded.names.has(name), `${name} loaded by the client`);
+      }
+    });
+  },
+);
 
 test('every file of the bundle has a source map holding its sources', async () => {
   const files = await readdir(dist, {recursive: true});
