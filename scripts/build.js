@@ -89,8 +89,9 @@ const result = await build({
   logLevel: 'warning',
 });
 
-// A worker is started by a file name the bundler does not follow: check the file is where it looks.
-const workerFile = 'engine-worker.js';
+// A worker is started by a URL the bundler does not follow (`new URL('x.js', import.meta.url)`):
+// check that each script so named is where the output that names it looks for it.
+const scriptUrl = /new URL\("(?<name>[^"]+\.js)", import\.meta\.url\)/gv;
 for (const output of Object.keys(result.metafile.outputs)) {
   if (!output.endsWith('.js')) {
     continue;
@@ -98,13 +99,11 @@ for (const output of Object.keys(result.metafile.outputs)) {
 
   const file = path.join(root, output);
   const text = await readFile(file, 'utf8');
-  if (
-    text.includes(`new URL("${workerFile}", import.meta.url)`) &&
-    !existsSync(path.join(path.dirname(file), workerFile))
-  ) {
-    console.error(
-      `build: ${output} starts ${workerFile}, which is not beside it`,
-    );
-    process.exitCode = 1;
+  for (const match of text.matchAll(scriptUrl)) {
+    const name = match.groups?.name ?? '';
+    if (!existsSync(path.join(path.dirname(file), name))) {
+      console.error(`build: ${output} starts ${name}, which is not beside it`);
+      process.exitCode = 1;
+    }
   }
 }
