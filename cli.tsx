@@ -14,11 +14,10 @@ import {
   type ServerOptions,
 } from './source/config/server-options.js';
 import {UsageError} from './source/config/usage-error.js';
-import {LogOpenError} from './source/output/csv-log.js';
-import {MetricsListenError} from './source/output/metrics-server.js';
-import {BindError} from './source/server/bind-socket.js';
 
 // Nothing here may import chalk or Ink (serve does, below): they read FORCE_COLOR when they load.
+// Nor anything that serving headless does not need: what is imported here loads before the socket
+// binds (docs/design.md, "Start-up"). The error classes of serving load when serving fails.
 
 const server = {
   description:
@@ -118,6 +117,12 @@ async function main(): Promise<void> {
   try {
     await serve(options);
   } catch (error) {
+    const [{LogOpenError}, {MetricsListenError}, {BindError}] =
+      await Promise.all([
+        import('./source/output/csv-log.js'),
+        import('./source/output/metrics-server.js'),
+        import('./source/server/bind-socket.js'),
+      ]);
     if (error instanceof LogOpenError) {
       fail(error.message, 2);
     }

@@ -40,7 +40,7 @@ const help = `
 
   Options
     --quick        shorter phases (about a minute and a half instead of about four)
-    --only TEXT    run only what names hold TEXT (scenarios, \`memory\`, \`frame\`); \`a|b\` for either
+    --only TEXT    run only what names hold TEXT (scenarios, \`memory\`, \`frame\`, \`startup\`); \`a|b\` for either
     --inflight N   heartbeats kept outstanding at saturation (default 1024)
     --no-spin      let the generator sleep rather than poll while it waits at saturation
     --cpu-prof DIR profile every server process (and the frame measurement) with

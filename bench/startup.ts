@@ -1,7 +1,9 @@
 /*
 Start-up as a user meets it: how long after launch a headless server has bound its socket (its
 `start` line, written once the socket is bound), and how long after launch `udp-heartbeat client`
-has sent its first heartbeat (when a socket here receives it). Medians of a few launches.
+has sent its first heartbeat (when a socket here receives it). Each against `node -e 0` (launch to
+exit) measured in the same run, launch by launch in turn, so that a busy machine slows all three
+alike. Medians of a few launches.
 */
 import {spawn} from 'node:child_process';
 import dgram from 'node:dgram';
@@ -12,8 +14,17 @@ import {median} from './stats.js';
 export type StartupResult = {
   readonly headlessBindMs: number;
   readonly clientFirstHeartbeatMs: number;
+  /** `node -e 0`, launch to exit: what Node itself costs before any of the program runs. */
+  readonly nodeBaselineMs: number;
   readonly launches: number;
 };
+
+async function nodeBaselineMs(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-e', '0'], {stdio: 'ignore'});
+  await once(child, 'exit');
+  return performance.now() - started;
+}
 
 async function freePort(): Promise<number> {
   const socket = dgram.createSocket('udp4');
@@ -83,7 +94,9 @@ export async function measureStartup(
 ): Promise<StartupResult> {
   const binds: number[] = [];
   const firsts: number[] = [];
+  const bases: number[] = [];
   for (let launch = 0; launch < launches; launch++) {
+    bases.push(await nodeBaselineMs());
     binds.push(await headlessBindMs(cli));
     firsts.push(await clientFirstHeartbeatMs(cli));
   }
@@ -91,6 +104,7 @@ export async function measureStartup(
   return {
     headlessBindMs: median(binds),
     clientFirstHeartbeatMs: median(firsts),
+    nodeBaselineMs: median(bases),
     launches,
   };
 }

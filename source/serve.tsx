@@ -5,13 +5,12 @@ React: they load only when there is a dashboard to draw, so a headless server bi
 */
 import process from 'node:process';
 import {startFleetWatch, type FleetWatch} from './alerts/fleet-watch.js';
-import {startDemoFleet, type DemoFleet} from './client/demo-fleet.js';
+import type {DemoFleet} from './client/demo-fleet.js';
 import type {ServerOptions} from './config/server-options.js';
 import {rowRecord} from './engine/client-row.js';
 import {initialQuery} from './engine/engine-core.js';
 import {startLocalEngine} from './engine/local-engine.js';
 import type {EngineFinal, EngineHandle} from './engine/types.js';
-import {startWorkerEngine} from './engine/worker-engine.js';
 import {createHeadlessSink, skippedLineFor} from './output/headless-sink.js';
 import {createLineWriter, type LineWriter} from './output/line-writer.js';
 import {newSessionId} from './output/session-id.js';
@@ -23,13 +22,16 @@ const shutdownSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** What a failure that ends the run exits with. */
 const failureExitCode = 70;
 
-function startDemo(
+async function startDemo(
   options: ServerOptions,
   engine: EngineHandle,
-): DemoFleet | undefined {
+): Promise<DemoFleet | undefined> {
   if (options.demoClients === 0) {
     return undefined;
   }
+
+  // Loaded only for --demo.
+  const {startDemoFleet} = await import('./client/demo-fleet.js');
 
   // The demo talks to the server over loopback whenever it listens on every address.
   const host =
@@ -48,6 +50,19 @@ async function writeOut(text: string): Promise<void> {
     process.stdout.write(text, () => {
       resolve();
     });
+  });
+}
+
+/** The engine in a worker thread, behind the dashboard: loaded only when there is one. */
+async function startDashboardEngine(
+  options: ServerOptions,
+  session: string,
+): Promise<EngineHandle> {
+  const {startWorkerEngine} = await import('./engine/worker-engine.js');
+  return startWorkerEngine(options, session, {
+    ...initialQuery,
+    // Rows for the first frames, before the dashboard has measured its table.
+    count: process.stdout.rows ?? 24,
   });
 }
 
@@ -133,11 +148,7 @@ export async function serve(options: ServerOptions): Promise<void> {
   try {
     engine =
       writer === undefined
-        ? await startWorkerEngine(options, session, {
-            ...initialQuery,
-            // Rows for the first frames, before the dashboard has measured its table.
-            count: process.stdout.rows ?? 24,
-          })
+        ? await startDashboardEngine(options, session)
         : await startLocalEngine(options, {
             session,
             lineSink: createHeadlessSink({
@@ -156,7 +167,7 @@ export async function serve(options: ServerOptions): Promise<void> {
     options,
     engine,
     writer,
-    demo: startDemo(options, engine),
+    demo: await startDemo(options, engine),
     watch,
     screen: undefined,
   };
@@ -178,6 +189,11 @@ export async function serve(options: ServerOptions): Promise<void> {
   engine.onFailure((failure) => {
     stop(`the engine failed: ${failure.message}`);
   });
+
+  // The start line goes out now rather than with the writer's next batch: it says the server is
+  // ready (bound, and shutting down on a signal as it should), and whoever launched it may be
+  // waiting for it.
+  void writer?.flush();
 
   if (tui) {
     const {showDashboard} = await import('./ui/show-dashboard.js');

@@ -7,7 +7,6 @@ import type {ServerOptions} from '../config/server-options.js';
 import type {EngineHandle} from '../engine/types.js';
 import {formatIsoTime} from '../output/format-time.js';
 import type {MetricsServer} from '../output/metrics-server.js';
-import {AlertHooks} from './alert-hooks.js';
 
 export type FleetWatch = {
   /** Starts feeding the hooks and answering scrapes from this engine. */
@@ -18,17 +17,23 @@ export type FleetWatch = {
 
 /**
  * Binds `--metrics` first, so a bad or busy address fails before anything is served
- * (MetricsListenError). prom-client loads only when metrics are asked for.
+ * (MetricsListenError). prom-client loads only when metrics are asked for, the hooks only when
+ * one is.
  */
 export async function startFleetWatch(
   options: ServerOptions,
   session: string,
 ): Promise<FleetWatch> {
   let engine: EngineHandle | undefined;
-  const hooks =
+  // The hooks load only when one is asked for, as prom-client does below.
+  const hookModule =
     options.onChange === undefined && options.webhook === undefined
       ? undefined
-      : new AlertHooks({
+      : await import('./alert-hooks.js');
+  const hooks =
+    hookModule === undefined
+      ? undefined
+      : new hookModule.AlertHooks({
           command: options.onChange,
           webhook:
             options.webhook === undefined
