@@ -39,7 +39,7 @@ export const serverFlags = {
   },
   reply: {
     type: 'string',
-    help: 'reply format: auto, seed, echo or json (default auto)',
+    help: 'reply format: auto, seed, echo, json or logfmt (default auto)',
   },
   maxClients: {
     type: 'string',
