@@ -12,7 +12,7 @@ export type Heartbeat = {
   /** A structured heartbeat's form: it chooses the reply under `auto`. Absent for plain text. */
   readonly format?: StructuredFormat;
   /** The name a structured heartbeat gives its client: 1 to 64 printable characters, trimmed. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** A structured heartbeat's other keys and values, in order, bounded and cut (`maxFields`). */
   readonly fields?: ReadonlyArray<readonly [key: string, value: string]>;
 };

@@ -205,7 +205,7 @@ function reply(sent: boolean): Translation {
       seq: row.seq,
       timestampMs:
         row.delayMs === undefined ? undefined : timestampOf(row, row.delayMs),
-      ...(row.name === undefined ? {} : {name: row.name}),
+      name: row.name,
     };
     const record = store.recordHeartbeat(
       client.address,
