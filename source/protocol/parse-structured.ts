@@ -58,8 +58,6 @@ const unprintable = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/v;
 const unprintableGlobal = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gv;
 const digitsOnly = /^\d{1,16}$/v;
 const blankRun = /[\t ]+/gv;
-const logfmtKeyStart = /[A-Za-z_]/v;
-const logfmtKeyPart = /[\w.\-]/v;
 
 const malformedJson = new Map<MalformedReason, Malformed>();
 const malformedLogfmt = new Map<MalformedReason, Malformed>();
@@ -149,13 +147,13 @@ export function tokenizeLogfmt(
   const pairs: Array<[string, string]> = [];
   let index = 0;
   while (index < length) {
-    if (!logfmtKeyStart.test(text[index]!)) {
+    if (!isKeyStart(text.codePointAt(index)!)) {
       return undefined;
     }
 
     const keyStart = index;
     index++;
-    while (index < length && logfmtKeyPart.test(text[index]!)) {
+    while (index < length && isKeyPart(text.codePointAt(index)!)) {
       index++;
     }
 
@@ -222,6 +220,25 @@ export function tokenizeLogfmt(
   }
 
   return pairs.length === 0 ? undefined : pairs;
+}
+
+/** `[A-Za-z_]`: character codes compared, not a pattern run per character. */
+function isKeyStart(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    code === 0x5f
+  );
+}
+
+/** `[A-Za-z0-9_.-]`. */
+function isKeyPart(code: number): boolean {
+  return (
+    isKeyStart(code) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2e ||
+    code === 0x2d
+  );
 }
 
 /** The sequence number, time and name by their key lists; every other key a field. */
