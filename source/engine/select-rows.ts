@@ -177,8 +177,7 @@ function matches(record: SortableRow, needle: Needle): boolean {
     needle.text === '' ||
     record.key.includes(needle.text) ||
     (needle.foldCase && record.key.toLowerCase().includes(needle.text)) ||
-    (record.name !== undefined &&
-      record.name.toLowerCase().includes(needle.text))
+    (record.name?.toLowerCase().includes(needle.text) ?? false)
   );
 }
 
