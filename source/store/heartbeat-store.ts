@@ -527,10 +527,15 @@ export class HeartbeatStore implements StoreView {
   /** The client a datagram comes from, created if new, moved to the most recently seen. */
   #clientFor(address: string, sourcePort: number, now: number): ClientState {
     const port = this.#byHost ? 0 : sourcePort;
-    let client = this.#find(address, port);
-    if (client === undefined) {
-      client = this.#create(address, port, now);
-    } else if (client !== this.#newest) {
+    const client = this.#find(address, port);
+    return client === undefined
+      ? this.#arriving(this.#create(address, port, now), now)
+      : this.#arriving(client, now);
+  }
+
+  /** The client a datagram comes from becomes the most recently seen. */
+  #arriving(client: ClientState, now: number): ClientState {
+    if (client !== this.#newest) {
       this.#unlink(client);
       this.#append(client);
     }
@@ -550,35 +555,28 @@ export class HeartbeatStore implements StoreView {
     port: number,
     now: number,
   ): ClientState {
-    let client = this.#byName!.get(name);
+    const client = this.#byName!.get(name);
     if (client === undefined) {
-      client = this.#create(address, port, now, name);
-    } else {
-      if (client !== this.#newest) {
-        this.#unlink(client);
-        this.#append(client);
-      }
+      return this.#arriving(this.#create(address, port, now, name), now);
+    }
 
-      if (client.address !== address || client.port !== port) {
-        const from = clientKey(client.address, client.port);
-        client.address = address;
-        client.port = port;
-        if (this.#sink !== undefined) {
-          this.#emit(
-            'moved',
-            client,
-            now,
-            undefined,
-            undefined,
-            `from=${from};to=${clientKey(address, port)}`,
-          );
-        }
+    if (client.address !== address || client.port !== port) {
+      const from = clientKey(client.address, client.port);
+      client.address = address;
+      client.port = port;
+      if (this.#sink !== undefined) {
+        this.#emit(
+          'moved',
+          client,
+          now,
+          undefined,
+          undefined,
+          `from=${from};to=${clientKey(address, port)}`,
+        );
       }
     }
 
-    this.#lastActivity = now;
-    this.#version++;
-    return client;
+    return this.#arriving(client, now);
   }
 
   /** A new client; `name` keys it by name (`--client-key name`) rather than by address. */
