@@ -394,9 +394,10 @@ function lastHeartbeatCell(
 }
 
 function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
-  // Cells stay ASCII: the table measures widths with String#length.
+  // Cells stay ASCII: the table measures widths with String#length. A name, shown in place of the
+  // address as on the dashboard, is the client's own text: printable, but not always ASCII.
   return {
-    client: client.key,
+    client: client.name ?? client.key,
     state: client.state,
     recv: client.received,
     repl: client.replied,
