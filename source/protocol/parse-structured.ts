@@ -47,7 +47,6 @@ const nameKeys = [
   'client',
   'client_id',
 ];
-const knownKeys = new Set([...seqKeys, ...timeKeys, ...nameKeys]);
 
 /** JSON objects and arrays nested deeper than this are not read. */
 export const maxJsonDepth = 4;
@@ -241,30 +240,51 @@ function isKeyPart(code: number): boolean {
   );
 }
 
-/** The sequence number, time and name by their key lists; every other key a field. */
+const seqList = 0;
+const timeList = 1;
+const nameList = 2;
+/** Each known key, lower-cased: its list and its rank in it, as `list * 16 + rank`. */
+const keyRanks = new Map<string, number>();
+for (const [list, keys] of [seqKeys, timeKeys, nameKeys].entries()) {
+  for (const [rank, key] of keys.entries()) {
+    keyRanks.set(key, list * 16 + rank);
+  }
+}
+
+/**
+ * The sequence number, time and name by their key lists; every other key a field. One pass over
+ * the pairs keeps, for each list, the value of its best-ranked key (a JSON `null` counts as
+ * absent; of one key given twice, the first): no map is built per datagram.
+ */
 function readPairs(
   pairs: ReadonlyArray<readonly [string, unknown]>,
   format: StructuredFormat,
   nowMs: number,
 ): ParsedRequest {
-  // The first value of each lower-cased key: the key lists are compared without regard to case.
-  const byKey = new Map<string, unknown>();
-  const fields: Array<readonly [string, string]> = [];
+  const values: unknown[] = [undefined, undefined, undefined];
+  const ranks = [16, 16, 16];
+  let fields: Array<readonly [string, string]> | undefined;
   for (const [key, value] of pairs) {
-    const lower = key.toLowerCase();
-    if (knownKeys.has(lower)) {
-      if (!byKey.has(lower)) {
-        byKey.set(lower, value);
+    const code = keyRanks.get(key.toLowerCase());
+    if (code === undefined) {
+      fields ??= [];
+      if (fields.length < maxFields) {
+        fields.push([
+          printable(cut(key, maxFieldKeyLength)),
+          printable(cut(fieldText(value), maxFieldValueLength)),
+        ]);
       }
-    } else if (fields.length < maxFields) {
-      fields.push([
-        printable(cut(key, maxFieldKeyLength)),
-        printable(cut(fieldText(value), maxFieldValueLength)),
-      ]);
+    } else if (value !== null && value !== undefined) {
+      const list = code >> 4;
+      const rank = code & 15;
+      if (rank < ranks[list]!) {
+        ranks[list] = rank;
+        values[list] = value;
+      }
     }
   }
 
-  const seqValue = first(byKey, seqKeys);
+  const seqValue = values[seqList];
   let seq: number | undefined;
   if (seqValue !== undefined) {
     seq = readSeq(seqValue);
@@ -273,7 +293,7 @@ function readPairs(
     }
   }
 
-  const timeValue = first(byKey, timeKeys);
+  const timeValue = values[timeList];
   let timestampMs: number | undefined;
   if (timeValue !== undefined) {
     timestampMs = readTime(timeValue, nowMs);
@@ -282,7 +302,7 @@ function readPairs(
     }
   }
 
-  const nameValue = first(byKey, nameKeys);
+  const nameValue = values[nameList];
   let name: string | undefined;
   if (nameValue !== undefined) {
     name = readName(nameValue);
@@ -291,28 +311,22 @@ function readPairs(
     }
   }
 
-  const heartbeat: Heartbeat = {
+  const heartbeat: {-readonly [K in keyof Heartbeat]: Heartbeat[K]} = {
     kind: 'heartbeat',
     label: undefined,
     seq,
     timestampMs,
     format,
-    ...(name === undefined ? {} : {name}),
-    ...(fields.length === 0 ? {} : {fields}),
   };
-  return heartbeat;
-}
-
-/** The value of the first key of the list present (a JSON `null` counts as absent). */
-function first(byKey: Map<string, unknown>, keys: readonly string[]): unknown {
-  for (const key of keys) {
-    const value = byKey.get(key);
-    if (value !== undefined && value !== null) {
-      return value;
-    }
+  if (name !== undefined) {
+    heartbeat.name = name;
   }
 
-  return undefined;
+  if (fields !== undefined) {
+    heartbeat.fields = fields;
+  }
+
+  return heartbeat;
 }
 
 /** A decimal integer from 0 to Number.MAX_SAFE_INTEGER, as a number or a string of digits. */
