@@ -40,8 +40,9 @@ test('a named client shows its name in the table, and its address and fields in 
     await harness.press(keys.down);
     await harness.until((text) => text.includes('> boiler-room'), 'moved');
     await harness.press(keys.enter);
+    // The view's first frame may still wait for the engine's figures: wait for the titled one.
     const detail = await harness.until(
-      (text) => text.includes('detail boiler-room'),
+      (text) => text.includes('detail boiler-room  '),
       'the detail view',
     );
     assert.match(
@@ -54,7 +55,7 @@ test('a named client shows its name in the table, and its address and fields in 
     await harness.until((text) => text.includes('> pump-3'), 'moved');
     await harness.press(keys.enter);
     const named = await harness.until(
-      (text) => text.includes('detail pump-3'),
+      (text) => text.includes('detail pump-3  '),
       'the detail view of a client keyed by name',
     );
     assert.match(named, /detail pump-3 {2}10\.0\.0\.9:6000 {2}alive/v);
