@@ -5,6 +5,8 @@ import type {HeartbeatEvent, Liveness} from '../store/types.js';
 export type Alert = {
   readonly event: AlertState;
   readonly client: string;
+  /** The name the client's heartbeats give it, if any. */
+  readonly name?: string | undefined;
   readonly state: Liveness;
   readonly previousState: Liveness;
   /** How long the client had been silent when the state changed, in milliseconds. */
@@ -39,6 +41,7 @@ export function alertFromEvent(
   return {
     event: name,
     client: event.client,
+    ...(event.name === undefined ? {} : {name: event.name}),
     state: event.state ?? (name === 'resumed' ? 'alive' : name),
     previousState: event.previousState ?? usualPrevious[name],
     silentMs: Math.round(event.silentMs ?? 0),
@@ -52,6 +55,8 @@ export function alertEnvironment(alert: Alert): Record<string, string> {
   return {
     HEARTBEAT_EVENT: alert.event,
     HEARTBEAT_CLIENT: alert.client,
+    // The client's own text: an environment variable, never part of the command line.
+    ...(alert.name === undefined ? {} : {HEARTBEAT_NAME: alert.name}),
     HEARTBEAT_STATE: alert.state,
     HEARTBEAT_PREVIOUS_STATE: alert.previousState,
     HEARTBEAT_SILENT_MS: String(alert.silentMs),
@@ -65,6 +70,7 @@ export function alertBody(alert: Alert): string {
   return JSON.stringify({
     event: alert.event,
     client: alert.client,
+    ...(alert.name === undefined ? {} : {name: alert.name}),
     state: alert.state,
     previous_state: alert.previousState,
     silent_ms: alert.silentMs,

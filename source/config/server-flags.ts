@@ -39,7 +39,7 @@ export const serverFlags = {
   },
   reply: {
     type: 'string',
-    help: 'reply format: auto, seed, echo or json (default auto)',
+    help: 'reply format: auto, seed, echo, json or logfmt (default auto)',
   },
   maxClients: {
     type: 'string',
@@ -65,7 +65,7 @@ export const serverFlags = {
   },
   clientKey: {
     type: 'string',
-    help: 'tell clients apart by address (and port) or host (address alone) (default address)',
+    help: 'tell clients apart by address (and port), host (address alone) or name (the name their heartbeats carry) (default address)',
   },
   metrics: {
     type: 'string',

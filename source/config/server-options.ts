@@ -33,7 +33,7 @@ export type ServerOptions = FleetOptions & {
   readonly quiet: boolean;
   /** How many demo clients to start; 0 for none. */
   readonly demoClients: number;
-  /** `--client-key`: tell clients apart by address and port, or by address alone. */
+  /** `--client-key`: tell clients apart by address and port, by address alone, or by name. */
   readonly clientKey: ClientKeyMode;
   /** Whether to colour output (the dashboard, the exit summary), decided once at start. */
   readonly color: boolean;

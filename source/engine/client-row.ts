@@ -8,6 +8,8 @@ export function toClientRow(record: ClientRecord): ClientRow {
     address: record.address,
     port: record.port,
     label: record.label,
+    name: record.name,
+    fields: record.fields,
     state: record.state,
     received: record.received,
     replied: record.replied,

@@ -7,6 +7,8 @@ export {sortColumns, type SortColumn} from './types.js';
 /** What sorting and filtering read of a client: a live record of the store, or a row copied from one. */
 export type SortableRow = {
   readonly key: string;
+  /** The name its heartbeats give it: shown, sorted and filtered on in place of the address. */
+  readonly name?: string | undefined;
   readonly address: string;
   readonly port: number;
   readonly state: Liveness;
@@ -21,7 +23,7 @@ export type SortableRow = {
 export type RowQuery = {
   readonly sort: SortColumn;
   readonly descending: boolean;
-  /** A substring of the client key, matched without regard to case; empty keeps every client. */
+  /** A substring of the client key or name, matched without regard to case; empty keeps every client. */
   readonly filter: string;
 };
 
@@ -101,6 +103,12 @@ times slower. The key is computed once per record and forgotten with it.
 const clientKeys = new WeakMap<SortableRow, string>();
 
 function clientKeyOf(record: SortableRow): string {
+  // A named client sorts by the name the table shows, after every address (their keys start with a digit).
+  const {name} = record;
+  if (name !== undefined) {
+    return `n${name}`;
+  }
+
   let key = clientKeys.get(record);
   if (key === undefined) {
     key = clientSortKey(record.address, record.port);
@@ -168,11 +176,12 @@ function matches(record: SortableRow, needle: Needle): boolean {
   return (
     needle.text === '' ||
     record.key.includes(needle.text) ||
-    (needle.foldCase && record.key.toLowerCase().includes(needle.text))
+    (needle.foldCase && record.key.toLowerCase().includes(needle.text)) ||
+    (record.name?.toLowerCase().includes(needle.text) ?? false)
   );
 }
 
-/** Whether the client's key holds the filter text, without regard to case. */
+/** Whether the client's key or name holds the filter text, without regard to case. */
 export function matchesFilter(record: SortableRow, filter: string): boolean {
   return matches(record, needleOf(filter));
 }

@@ -53,6 +53,8 @@ export const logColumns = [
   'time_ms',
   'delay_exact_ms',
   'clock_offset_ms',
+  'name',
+  'address',
 ] as const;
 
 /** A number as JavaScript writes it: the shortest text that reads back as the very same double. */
@@ -78,6 +80,9 @@ function toRow(
     exactNumber(event.delayMs),
     // The time zone the delay is net of, so that a replay reads the client's clock as the run did.
     event.clockOffsetMs,
+    // A named client's name, and its address where its key is that name (`--client-key name`).
+    event.name,
+    event.address,
   ];
 }
 
@@ -106,7 +111,7 @@ async function openForAppend(
 }
 
 /**
- * Opens the CSV event log for appending: the header `session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms`
+ * Opens the CSV event log for appending: the header `session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms,name,address`
  * goes in only when the file is new or empty. Rows are queued and written in batches by
  * csv-stringify (which does all the quoting), so logging never holds up packet handling.
  *

@@ -88,16 +88,35 @@ export function formatEventText(event: HeartbeatEvent): string {
     fields.push(escapeControl(event.detail));
   }
 
+  // A client's name is its own text: quoted when it holds a blank or a quote, so the line still
+  // splits into fields; it never holds a control character (docs/protocol.md, "Names").
+  if (event.name !== undefined && event.name !== event.client) {
+    fields.push(`name=${quoteValue(event.name)}`);
+  }
+
+  if (event.address !== undefined) {
+    fields.push(`address=${escapeControl(event.address)}`);
+  }
+
   if (event.state !== undefined && !detailStates(event.detail, event.state)) {
     fields.push(`state=${event.state}`);
   }
 
   if (event.client !== undefined) {
-    const client = escapeControl(event.client);
+    const client = escapeControl(
+      event.client === event.name ? quoteValue(event.client) : event.client,
+    );
     line += `  ${fields.length > 0 ? client.padEnd(clientWidth) : client}`;
   }
 
   return fields.length > 0 ? `${line}  ${fields.join(' ')}` : line;
+}
+
+const needsQuotes = /[\s"\\=]/v;
+
+/** A value as logfmt writes it: bare, or quoted with `\"` and `\\` where it must be. */
+function quoteValue(text: string): string {
+  return needsQuotes.test(text) ? JSON.stringify(text) : text;
 }
 
 /** Three decimals as a JSON number; a value JSON cannot hold (NaN, Infinity) counts as absent. */
@@ -111,7 +130,8 @@ function jsonDelay(delayMs: number | undefined): number | undefined {
 
 /**
  * One JSON object (`--output json`), without a trailing newline: the CSV's fields
- * (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as null.
+ * (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as null, then a
+ * named client's `name` and, where its key is that name, its `address`.
  */
 export function formatEventJson(
   event: HeartbeatEvent,
@@ -126,5 +146,7 @@ export function formatEventJson(
     delay_ms: jsonDelay(event.delayMs) ?? null,
     detail: event.detail ?? null,
     state: event.state ?? null,
+    ...(event.name === undefined ? {} : {name: event.name}),
+    ...(event.address === undefined ? {} : {address: event.address}),
   });
 }

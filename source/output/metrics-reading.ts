@@ -5,6 +5,7 @@ import type {ClientMetrics, MetricsReading} from './metrics.js';
 function clientMetrics(row: ClientRow): ClientMetrics {
   return {
     client: row.key,
+    name: row.name,
     state: row.state,
     received: row.received,
     lossRatio:

@@ -28,6 +28,8 @@ export type DelayHistogram = {
 
 export type ClientMetrics = {
   readonly client: string;
+  /** The name its heartbeats give it, if any: its series then carry a `name` label too. */
+  readonly name: string | undefined;
   readonly state: Liveness;
   readonly received: number;
   /** Loss as the client sees it, 0-1; undefined with nothing received. */
@@ -254,6 +256,13 @@ export function createMetricsRegistry(
   return registry;
 }
 
+/** A client's labels: its key, and its name where it has one. */
+function clientLabels(client: ClientMetrics): Record<string, string> {
+  return client.name === undefined
+    ? {client: client.client}
+    : {client: client.client, name: client.name};
+}
+
 /** Per-client series, present only for the clients the reading lists (`--metrics-clients N`). */
 function registerClientSeries(
   add: (metric: Gauge) => void,
@@ -263,14 +272,14 @@ function registerClientSeries(
     new Gauge({
       name: `${prefix}client_state`,
       help: 'One series per recently seen client and state: 1 for its current state, else 0.',
-      labelNames: ['client', 'state'],
+      labelNames: ['client', 'name', 'state'],
       registers: [],
       collect() {
         this.reset();
         for (const client of read().clients) {
           for (const state of livenessStates) {
             this.set(
-              {client: client.client, state},
+              {...clientLabels(client), state},
               client.state === state ? 1 : 0,
             );
           }
@@ -287,14 +296,14 @@ function registerClientSeries(
       new Gauge({
         name: `${prefix}${name}`,
         help,
-        labelNames: ['client'],
+        labelNames: ['client', 'name'],
         registers: [],
         collect() {
           this.reset();
           for (const client of read().clients) {
             const current = value(client);
             if (current !== undefined) {
-              this.set({client: client.client}, current);
+              this.set(clientLabels(client), current);
             }
           }
         },

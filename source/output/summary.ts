@@ -8,6 +8,7 @@ import type {
   HeartbeatEvent,
   ServerTotals,
 } from '../store/types.js';
+import {clientKey} from '../store/client-key.js';
 import {formatDelayMs} from './format-event.js';
 import {formatClockTime, formatDuration, formatIsoTime} from './format-time.js';
 
@@ -137,12 +138,27 @@ export function* summaryEvents(
       delayMs: undefined,
       detail: summaryDetail(client),
       state: client.state,
+      ...namedFields(client),
     };
     // The delay is net of the client's time zone, as the log's `clock_offset_ms` says.
     yield client.clockOffsetMs === undefined || event.delayMs === undefined
       ? event
       : {...event, clockOffsetMs: client.clockOffsetMs};
   }
+}
+
+/** A named client's name, and its address where its key is that name, as every event carries them. */
+function namedFields(
+  client: ClientRecord,
+): Pick<HeartbeatEvent, 'name' | 'address'> {
+  const {name} = client;
+  if (name === undefined) {
+    return {};
+  }
+
+  return client.key === name
+    ? {name, address: clientKey(client.address, client.port)}
+    : {name};
 }
 
 // Numeric collation puts 10.0.0.9 before 10.0.0.10 and port 5000 before 40000.
@@ -378,9 +394,10 @@ function lastHeartbeatCell(
 }
 
 function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
-  // Cells stay ASCII: the table measures widths with String#length.
+  // Cells stay ASCII: the table measures widths with String#length. A name, shown in place of the
+  // address as on the dashboard, is the client's own text: printable, but not always ASCII.
   return {
-    client: client.key,
+    client: client.name ?? client.key,
     state: client.state,
     recv: client.received,
     repl: client.replied,

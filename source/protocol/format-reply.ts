@@ -7,6 +7,8 @@ export const maxEchoReplyBytes = 1024;
 /** Seed and JSON replies: short status lines, so the server never amplifies a small request much. */
 export const maxSeedReplyBytes = 256;
 export const maxJsonReplyBytes = 256;
+/** logfmt replies are the JSON reply's figures in another form, bounded the same. */
+export const maxLogfmtReplyBytes = 256;
 /** `ERROR <reason>` replies, rate-limited and small for the same reason. */
 export const maxErrorReplyBytes = 64;
 
@@ -85,6 +87,21 @@ export function jsonReply(
   return `{"seq":${seqText},"delay_ms":${delayText},"lost_in_between":${count(lostInBetween)},"state":"${state}"}`;
 }
 
+/** `seq=7 delay_ms=0.412 lost_in_between=3 state=alive`; `seq` and `delay_ms` left out when unknown. */
+export function logfmtReply(
+  seq: number | undefined,
+  delayMs: number | undefined,
+  lostInBetween: number,
+  state: Liveness,
+): string {
+  const seqText = seq === undefined ? '' : `seq=${count(seq)} `;
+  const delayText =
+    delayMs === undefined || !Number.isFinite(delayMs)
+      ? ''
+      : `delay_ms=${roundMilli(delayMs)} `;
+  return `${seqText}${delayText}lost_in_between=${count(lostInBetween)} state=${state}`;
+}
+
 /** Rounds half away from zero, so a delay and its negation read the same but for the sign. */
 function roundMilli(value: number): number {
   const rounded = Math.round(Math.abs(value) * 1000) / 1000;
@@ -139,6 +156,17 @@ export function jsonErrorReply(reason: string): string {
     : '{"error":"malformed"}';
 }
 
+/** `error="<reason>"` for a logfmt client; within the error cap. */
+export function logfmtErrorReply(reason: string): string {
+  const room = maxErrorReplyBytes - 'error=""'.length;
+  // The reasons are short ASCII phrases with no quote or backslash; escaped anyway.
+  const text = capBytes(reason, Math.floor(room / 2)).replaceAll(
+    /["\\]/gv,
+    String.raw`\$&`,
+  );
+  return `error="${text}"`;
+}
+
 function capBytes(text: string, maxBytes: number): string {
   // Every UTF-16 code unit takes at most three bytes of UTF-8.
   if (text.length * 3 <= maxBytes) {
@@ -160,16 +188,21 @@ function capBytes(text: string, maxBytes: number): string {
 }
 
 /**
- * What answers a datagram under `--reply`: a seed line, an echo, a JSON object, or an error
- * (`ERROR …`, or `{"error":…}` under `json`), which is rate-limited. `auto` answers the original
- * client's format (no label) with `seed`, a labelled pinger with `echo`, a binary pinger with its
- * own bytes, and text it cannot read, or anything over 1024 bytes, with an error.
+ * What answers a datagram under `--reply`: a seed line, an echo, a JSON object, a logfmt line, or
+ * an error (`ERROR …`, `{"error":…}` or `error="…"`, by `errorForm`), which is rate-limited.
+ * `auto` answers the original client's format (no label) with `seed`, a labelled pinger with
+ * `echo`, a JSON heartbeat with `json`, a logfmt one with `logfmt`, a binary pinger with its own
+ * bytes, and text it cannot read, or anything over 1024 bytes, with an error.
  */
-export type ReplyKind = 'seed' | 'echo' | 'json' | 'error';
+export type ReplyKind = 'seed' | 'echo' | 'json' | 'logfmt' | 'error';
 
 export function replyKind(mode: ReplyMode, request: ParsedRequest): ReplyKind {
   if (request.kind === 'heartbeat') {
     if (mode === 'auto') {
+      if (request.format !== undefined) {
+        return request.format;
+      }
+
       return request.label === undefined ? 'seed' : 'echo';
     }
 
@@ -185,4 +218,21 @@ export function replyKind(mode: ReplyMode, request: ParsedRequest): ReplyKind {
   }
 
   return 'error';
+}
+
+/**
+ * The form of an error reply: JSON under `--reply json` or for a JSON payload under `auto`,
+ * logfmt likewise, `ERROR …` otherwise.
+ */
+export function errorForm(
+  mode: ReplyMode,
+  request: ParsedRequest,
+): 'text' | 'json' | 'logfmt' {
+  if (mode === 'json' || mode === 'logfmt') {
+    return mode;
+  }
+
+  return mode === 'auto' && request.kind === 'malformed'
+    ? (request.format ?? 'text')
+    : 'text';
 }

@@ -1,4 +1,9 @@
 import {isUtf8} from 'node:buffer';
+import {
+  looksLikeJson,
+  parseJsonHeartbeat,
+  parseLogfmtHeartbeat,
+} from './parse-structured.js';
 import {parseTimestamp, plausibleEpoch} from './parse-timestamp.js';
 import {
   maxRequestBytes,
@@ -88,8 +93,27 @@ export function parseRequest(
     return bareHeartbeat;
   }
 
+  // Structured heartbeats come before the token rules. Cheap tests first: a seed-client datagram
+  // starts with a digit and holds no `=`.
+  if (looksLikeJson(text)) {
+    return parseJsonHeartbeat(text, nowMs);
+  }
+
   const end = tokenEnd(text, 0);
-  if (isDigits(text, 0, end)) {
+  const equals = text.indexOf('=');
+  if (equals > 0 && equals < end) {
+    const structured = parseLogfmtHeartbeat(text, nowMs);
+    if (structured !== undefined) {
+      return structured;
+    }
+  }
+
+  const digits = digitsEnd(text, 0);
+  const after = text.codePointAt(digits);
+  if (
+    digits === end ||
+    (digits > 0 && (after === 0x2c /* , */ || after === 0x3b)) /* ; */
+  ) {
     // The seed client's format (`7\t2026-11-24 …`), or a bare number. No timestamp starts with
     // a token of digits alone other than a lone epoch number, which `readRest` reads.
     return readRest(text, undefined, 0, nowMs);
@@ -130,7 +154,29 @@ function readRest(
   nowMs: number,
 ): ParsedRequest {
   const {length} = text;
-  const end = tokenEnd(text, start);
+  let end = tokenEnd(text, start);
+  if (first === undefined) {
+    // CSV-minded senders: `3,1764000000.5`, `4;2026-11-24 05:31:07`.
+    const separator = digitsEnd(text, start);
+    const code = text.codePointAt(separator);
+    if (separator > start && (code === 0x2c || code === 0x3b)) {
+      end = separator;
+      const seq = readSeq(text, start, end);
+      const next = blanksEnd(text, end + 1);
+      const timestampMs =
+        seq === undefined || next === length
+          ? undefined
+          : parseTimestamp(joinTokens(text, next), nowMs);
+      if (seq === undefined) {
+        return malformed('bad sequence number', false);
+      }
+
+      return timestampMs === undefined
+        ? malformed('bad timestamp', false)
+        : heartbeat(first, seq, timestampMs);
+    }
+  }
+
   const seq = readSeq(text, start, end);
   if (seq === undefined) {
     // Not a sequence number: the rest may still be a time alone (`Heartbeat 1764000000.5`).
@@ -144,9 +190,9 @@ function readRest(
   if (next === length) {
     // A lone number near the server's clock is a time (`Ping 1795504759123`), not a sequence number.
     const digits = end - start;
-    // Only 9 to 14 digits can be a time: a short sequence number is not sliced out to check.
+    // Only 9 to 20 digits can be a time: a short sequence number is not sliced out to check.
     const epochMs =
-      digits < 9 || digits > 14
+      digits < 9 || digits > 20
         ? undefined
         : plausibleEpoch(
             digits === length ? text : text.slice(start, end),
@@ -212,15 +258,18 @@ function blanksEnd(text: string, start: number): number {
   return index;
 }
 
-function isDigits(text: string, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
+function digitsEnd(text: string, start: number): number {
+  let index = start;
+  while (index < text.length) {
     const code = text.codePointAt(index)!;
     if (code < 0x30 || code > 0x39) {
-      return false;
+      break;
     }
+
+    index++;
   }
 
-  return true;
+  return index;
 }
 
 function isLabel(text: string, end: number): boolean {

@@ -5,8 +5,10 @@
 
 const dateTime =
   /^(\d{4})-(\d{2})-(\d{2})([ T])(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+\-]\d{2}:\d{2})?$/v;
+// Epoch numbers by their count of integer digits: seconds and milliseconds may have a fraction.
 const epochSeconds = /^(\d{9,11})(?:\.(\d{1,9}))?$/v;
-const epochMilliseconds = /^\d{12,14}$/v;
+const epochMilliseconds = /^(\d{12,14})(?:\.(\d{1,9}))?$/v;
+const epochFine = /^\d{15,20}$/v;
 const timeOfDay = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/v;
 // Python's time.ctime() pads a one-digit day with a space; tokens joined by one space lose the pad.
 const ctime =
@@ -57,28 +59,50 @@ export function parseTimestamp(
 
     return text.length > 2 && text.codePointAt(2) === 0x3a
       ? parseTimeOfDay(text, nowMs)
-      : parseEpoch(text);
+      : parseEpoch(text, nowMs);
   }
 
   return parseCtime(text);
 }
 
 /**
- * A lone number of 9 to 11 digits (epoch seconds) or 12 to 14 (epoch milliseconds) within
- * `plausibleEpochMs` of the server's clock, as milliseconds; otherwise undefined (a sequence
- * number). `digits` holds only the digits 0–9.
+ * A lone number of 9 to 11 digits (epoch seconds), 12 to 14 (milliseconds), 15 to 17
+ * (microseconds) or 18 to 20 (nanoseconds) within `plausibleEpochMs` of the server's clock, as
+ * milliseconds; otherwise undefined (a sequence number). `digits` holds only the digits 0–9.
  */
 export function plausibleEpoch(
   digits: string,
   nowMs: number,
 ): number | undefined {
   const {length} = digits;
-  if (length < 9 || length > 14) {
+  if (length < 9 || length > 20) {
     return undefined;
   }
 
-  const ms = length <= 11 ? Number(digits) * 1000 : Number(digits);
+  const ms = epochDigitsMs(digits);
   return Math.abs(ms - nowMs) <= plausibleEpochMs ? ms : undefined;
+}
+
+/**
+ * 9 to 20 digits as epoch milliseconds by their count. Microseconds and nanoseconds are split
+ * into whole milliseconds and a fraction, so no digit a double can hold is lost.
+ */
+function epochDigitsMs(digits: string): number {
+  const {length} = digits;
+  if (length <= 11) {
+    return Number(digits) * 1000;
+  }
+
+  if (length <= 14) {
+    return Number(digits);
+  }
+
+  const fine = length <= 17 ? 3 : 6;
+  const whole = length - fine;
+  return (
+    Number(digits.slice(0, whole)) +
+    Number(digits.slice(whole)) / powersOfTen[fine]!
+  );
 }
 
 function parseDateTime(text: string): number | undefined {
@@ -122,13 +146,29 @@ function parseDateTime(text: string): number | undefined {
   return ms === undefined ? undefined : ms + fractionMs(fraction);
 }
 
-function parseEpoch(text: string): number | undefined {
+/**
+ * Epoch seconds and milliseconds, each with an optional fraction, at any distance from the
+ * server's clock; microseconds and nanoseconds only near it (`plausibleEpochMs`), since a count
+ * or an identifier of 15 to 20 digits is far likelier than a time from another year.
+ */
+function parseEpoch(text: string, nowMs: number): number | undefined {
   const seconds = epochSeconds.exec(text);
   if (seconds !== null) {
     return Number(seconds[1]) * 1000 + fractionMs(seconds[2]);
   }
 
-  return epochMilliseconds.test(text) ? Number(text) : undefined;
+  const milliseconds = epochMilliseconds.exec(text);
+  if (milliseconds !== null) {
+    const fraction = milliseconds[2];
+    return (
+      Number(milliseconds[1]) +
+      (fraction === undefined
+        ? 0
+        : Number(fraction) / powersOfTen[fraction.length]!)
+    );
+  }
+
+  return epochFine.test(text) ? plausibleEpoch(text, nowMs) : undefined;
 }
 
 /**

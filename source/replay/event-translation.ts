@@ -122,7 +122,8 @@ function readClientKey(key: string): ClientAddress | undefined {
 
 function clientOf(row: LogRow): ClientAddress & {readonly key: string} {
   const key = row.client ?? '';
-  const parsed = parseClientKey(key);
+  // A client keyed by its name (`--client-key name`) has its address in a column of its own.
+  const parsed = parseClientKey(row.address ?? key);
   if (parsed === undefined) {
     throw new ReplayInputError(
       clientProblem(row) ?? 'the row needs a client address',
@@ -204,6 +205,7 @@ function reply(sent: boolean): Translation {
       seq: row.seq,
       timestampMs:
         row.delayMs === undefined ? undefined : timestampOf(row, row.delayMs),
+      name: row.name,
     };
     const record = store.recordHeartbeat(
       client.address,
@@ -264,6 +266,8 @@ export const eventTranslations: Readonly<Record<string, Translation>> = {
   stopped: livenessTick,
   resumed: consequence,
   evicted: consequence,
+  // The next datagram's row says the new address: the replayed store finds the move again.
+  moved: consequence,
   loss(row, context) {
     context.setLoss(row);
   },
@@ -303,6 +307,7 @@ const clientEvents: ReadonlySet<string> = new Set([
   'stopped',
   'resumed',
   'evicted',
+  'moved',
   'summary',
 ]);
 
@@ -310,6 +315,17 @@ function clientProblem(row: LogRow): string | undefined {
   if (row.client === undefined) {
     return clientEvents.has(row.event)
       ? `a ${row.event} row needs a client address`
+      : undefined;
+  }
+
+  if (row.address !== undefined) {
+    // Keyed by name: the key is the client's name, and the address is where it sent from.
+    if (row.client !== row.name) {
+      return `${JSON.stringify(row.client.slice(0, 60))} has an address but is not the row's name`;
+    }
+
+    return parseClientKey(row.address) === undefined
+      ? `${JSON.stringify(row.address.slice(0, 60))} is not a client address`
       : undefined;
   }
 

@@ -3,6 +3,7 @@ import {stat} from 'node:fs/promises';
 import {parse} from 'csv-parse';
 import {eventColumns} from '../output/format-event.js';
 import {errorReason} from '../output/system-error.js';
+import {readName} from '../protocol/parse-structured.js';
 import {clockOffsetStepMs, maxClockOffsetMs} from '../store/client-state.js';
 import {ReplayInputError} from './replay-input-error.js';
 
@@ -22,6 +23,10 @@ export type LogRow = {
   readonly detail: string | undefined;
   /** The time zone offset `delayMs` is net of (the client's clock ahead of the server's); 0 when none. */
   readonly clockOffsetMs: number;
+  /** The client's name, where its heartbeats gave it one. */
+  readonly name?: string | undefined;
+  /** Where a client keyed by name sent from (`192.0.2.7:5000`). */
+  readonly address?: string | undefined;
 };
 
 /** What else is wrong with a well-formed row (an unknown event), or undefined. */
@@ -39,6 +44,8 @@ const column = {
   timeMs: 7,
   delayExactMs: 8,
   clockOffsetMs: 9,
+  name: 10,
+  address: 11,
 } as const;
 
 /** Longest row accepted: a row is well under 2 KiB, so more is not a log (or binary junk without newlines). */
@@ -178,6 +185,16 @@ function toRow(
     );
   }
 
+  const nameText = record[column.name] ?? '';
+  // A name is a client's own text: one a live run could not have logged is not read.
+  const name = nameText === '' ? undefined : readName(nameText);
+  if (nameText !== '' && name !== nameText) {
+    fail(
+      `name ${JSON.stringify(nameText.slice(0, 70))} is not a client name (1 to 64 printable characters)`,
+    );
+  }
+
+  const addressText = record[column.address] ?? '';
   const client = record[column.client]!;
   const detail = record[column.detail]!;
   const row: LogRow = {
@@ -191,6 +208,9 @@ function toRow(
     delayMs: delayExactMs ?? delayMs,
     detail: detail === '' ? undefined : detail,
     clockOffsetMs: clockOffsetMs ?? 0,
+    // Always both, so that every row has the one shape: a million rows make no garbage of spreads.
+    name,
+    address: addressText === '' ? undefined : addressText,
   };
   const problem = check(row);
   if (problem !== undefined) {

@@ -26,8 +26,16 @@ const datagramEvents: ReadonlySet<string> = new Set([
   'malformed',
 ]);
 
-/** A key without a port was made by `--client-key host`. */
-function keyModeOf(key: string | undefined): ClientKeyMode {
+/**
+ * A key without a port was made by `--client-key host`; a row that names the address apart from
+ * the key, by `--client-key name`.
+ */
+function keyModeOf(row: LogRow): ClientKeyMode {
+  if (row.address !== undefined) {
+    return 'name';
+  }
+
+  const key = row.client;
   const client = key === undefined ? undefined : parseClientKey(key);
   return client !== undefined && client.port === undefined ? 'host' : 'address';
 }
@@ -272,7 +280,7 @@ export class ReplayDriver {
     }
 
     if (this.#engine === undefined && datagramEvents.has(row.event)) {
-      this.#keyedBy = keyModeOf(row.client);
+      this.#keyedBy = keyModeOf(row);
     }
 
     const context = this.#context;

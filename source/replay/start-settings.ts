@@ -73,6 +73,8 @@ export function parseStartSettings(detail: string | undefined): StartSettings {
         ? Math.min(maxClients, maxReplayClients)
         : defaultMaxClients,
     clientKey:
-      clientKey === 'address' || clientKey === 'host' ? clientKey : undefined,
+      clientKey === 'address' || clientKey === 'host' || clientKey === 'name'
+        ? clientKey
+        : undefined,
   };
 }

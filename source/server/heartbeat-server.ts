@@ -3,9 +3,12 @@ import type {Clock} from '../clock.js';
 import {parseRequest} from '../protocol/parse-request.js';
 import {
   echoReply,
+  errorForm,
   errorReply,
   jsonErrorReply,
   jsonReply,
+  logfmtErrorReply,
+  logfmtReply,
   replyKind,
   seedReply,
   type ReplyKind,
@@ -111,9 +114,19 @@ export class HeartbeatServer {
         return echoReply(payload, request.binary);
       }
 
-      return this.#options.replyMode === 'json'
-        ? jsonErrorReply(request.reason)
-        : errorReply(request.reason);
+      switch (errorForm(this.#options.replyMode, request)) {
+        case 'json': {
+          return jsonErrorReply(request.reason);
+        }
+
+        case 'logfmt': {
+          return logfmtErrorReply(request.reason);
+        }
+
+        case 'text': {
+          return errorReply(request.reason);
+        }
+      }
     }
 
     const delayMs =
@@ -125,6 +138,15 @@ export class HeartbeatServer {
 
       case 'json': {
         return jsonReply(
+          request.seq,
+          delayMs,
+          client.droppedSinceReply,
+          client.state,
+        );
+      }
+
+      case 'logfmt': {
+        return logfmtReply(
           request.seq,
           delayMs,
           client.droppedSinceReply,

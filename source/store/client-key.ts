@@ -1,7 +1,14 @@
-/** `--client-key`: `address` tells clients apart by address and port, `host` by address alone. */
-export type ClientKeyMode = 'address' | 'host';
+/**
+ * `--client-key`: `address` tells clients apart by address and port, `host` by address alone,
+ * `name` by the name their heartbeats carry (and by address and port those that carry none).
+ */
+export type ClientKeyMode = 'address' | 'host' | 'name';
 
-export const clientKeyModes: readonly ClientKeyMode[] = ['address', 'host'];
+export const clientKeyModes: readonly ClientKeyMode[] = [
+  'address',
+  'host',
+  'name',
+];
 
 /** An IPv4 address written as IPv4-mapped IPv6, as a dual-stack socket reports IPv4 senders. */
 const ipv4Mapped = /^(?:::|(?:0{1,4}:){5})ffff:(\d{1,3}(?:\.\d{1,3}){3})$/iv;

@@ -62,10 +62,14 @@ const jitterAt = 8;
  */
 export class ClientState implements ClientRecord {
   readonly key: string;
-  readonly address: string;
-  readonly port: number;
+  /** Where the client sent from last: a client keyed by name (`--client-key name`) may move. */
+  address: string;
+  port: number;
   /** The label of the latest heartbeat: set by the store, which shares one string per label. */
   label: string | undefined = undefined;
+  /** The name its heartbeats give it, and the other fields of the latest structured one. */
+  name: string | undefined = undefined;
+  fields: ReadonlyArray<readonly [string, string]> | undefined = undefined;
   state: Liveness = 'alive';
 
   received = 0;

@@ -44,7 +44,10 @@ export type HeartbeatStoreOptions = {
   readonly deadAfterMs?: number;
   /** Receives every event; without it no event object is built. */
   readonly sink?: EventSink;
-  /** `--client-key`: `address` (the default) keys clients by address and port, `host` by address alone. */
+  /**
+   * `--client-key`: `address` (the default) keys clients by address and port, `host` by address
+   * alone, `name` by the name their heartbeats carry (by address and port those without one).
+   */
   readonly clientKey?: ClientKeyMode;
 };
 
@@ -60,6 +63,8 @@ export class HeartbeatStore implements StoreView {
   readonly #sink: EventSink | undefined;
   /** `--client-key host`: every port of an address is one client, found under port 0. */
   readonly #byHost: boolean;
+  /** `--client-key name`: clients whose heartbeats carry a name, by name; undefined otherwise. */
+  readonly #byName: Map<string, ClientState> | undefined;
   readonly #rate: HeartbeatRate;
   #version = 0;
   #lastActivity = Number.NaN;
@@ -106,6 +111,7 @@ export class HeartbeatStore implements StoreView {
     this.#deadAfterMs = options.deadAfterMs;
     this.#sink = options.sink;
     this.#byHost = options.clientKey === 'host';
+    this.#byName = options.clientKey === 'name' ? new Map() : undefined;
     this.#rate = new HeartbeatRate(options.clock());
   }
 
@@ -220,6 +226,11 @@ export class HeartbeatStore implements StoreView {
   }
 
   get(key: string): ClientRecord | undefined {
+    const named = this.#byName?.get(key);
+    if (named !== undefined) {
+      return named;
+    }
+
     if (this.#byHost) {
       const address =
         key.startsWith('[') && key.endsWith(']') ? key.slice(1, -1) : key;
@@ -280,9 +291,21 @@ export class HeartbeatStore implements StoreView {
     request: Heartbeat,
     now: number,
   ): ClientRecord {
-    const client = this.#clientFor(address, port, now);
+    const {name} = request;
+    const client =
+      name !== undefined && this.#byName !== undefined
+        ? this.#namedClientFor(name, address, port, now)
+        : this.#clientFor(address, port, now);
     if (request.label !== client.label) {
       client.label = this.#sharedLabel(request.label);
+    }
+
+    if (name !== undefined && name !== client.name) {
+      client.name = name;
+    }
+
+    if (request.fields !== undefined) {
+      client.fields = request.fields;
     }
 
     const lostBefore = client.lost;
@@ -504,10 +527,15 @@ export class HeartbeatStore implements StoreView {
   /** The client a datagram comes from, created if new, moved to the most recently seen. */
   #clientFor(address: string, sourcePort: number, now: number): ClientState {
     const port = this.#byHost ? 0 : sourcePort;
-    let client = this.#find(address, port);
-    if (client === undefined) {
-      client = this.#create(address, port, now);
-    } else if (client !== this.#newest) {
+    const client = this.#find(address, port);
+    return client === undefined
+      ? this.#arriving(this.#create(address, port, now), now)
+      : this.#arriving(client, now);
+  }
+
+  /** The client a datagram comes from becomes the most recently seen. */
+  #arriving(client: ClientState, now: number): ClientState {
+    if (client !== this.#newest) {
       this.#unlink(client);
       this.#append(client);
     }
@@ -517,27 +545,61 @@ export class HeartbeatStore implements StoreView {
     return client;
   }
 
-  #create(address: string, port: number, now: number): ClientState {
+  /**
+   * Under `--client-key name`: the client of that name, created if new, moved to the most
+   * recently seen. One whose address or port changed keeps its row and says so: `moved`.
+   */
+  #namedClientFor(
+    name: string,
+    address: string,
+    port: number,
+    now: number,
+  ): ClientState {
+    const client = this.#byName!.get(name);
+    if (client === undefined) {
+      return this.#arriving(this.#create(address, port, now, name), now);
+    }
+
+    if (client.address !== address || client.port !== port) {
+      const from = clientKey(client.address, client.port);
+      client.address = address;
+      client.port = port;
+      if (this.#sink !== undefined) {
+        this.#emit(
+          'moved',
+          client,
+          now,
+          undefined,
+          undefined,
+          `from=${from};to=${clientKey(address, port)}`,
+        );
+      }
+    }
+
+    return this.#arriving(client, now);
+  }
+
+  /** A new client; `name` keys it by name (`--client-key name`) rather than by address. */
+  #create(
+    address: string,
+    port: number,
+    now: number,
+    name?: string,
+  ): ClientState {
     if (this.#slots.length >= this.#maxClients && this.#oldest !== undefined) {
       this.#evict(this.#oldest, now);
     }
 
-    const client = this.#byHost
-      ? new ClientState(address, port, now, hostKey(address))
-      : new ClientState(address, port, now);
-    const entry = this.#byAddress.get(address);
-    if (entry === undefined) {
-      this.#byAddress.set(address, client);
-    } else if (entry instanceof ClientState) {
-      this.#byAddress.set(
-        address,
-        new Map([
-          [entry.port, entry],
-          [port, client],
-        ]),
-      );
+    let client: ClientState;
+    if (name === undefined) {
+      client = this.#byHost
+        ? new ClientState(address, port, now, hostKey(address))
+        : new ClientState(address, port, now);
+      this.#index(client);
     } else {
-      entry.set(port, client);
+      client = new ClientState(address, port, now, name);
+      client.name = name;
+      this.#byName!.set(name, client);
     }
 
     this.#append(client);
@@ -553,6 +615,25 @@ export class HeartbeatStore implements StoreView {
     this.#detail.pushState(client.slot, now, 'alive');
     this.#byState.alive++;
     return client;
+  }
+
+  /** Files a client keyed by address under its address and port. */
+  #index(client: ClientState): void {
+    const {address, port} = client;
+    const entry = this.#byAddress.get(address);
+    if (entry === undefined) {
+      this.#byAddress.set(address, client);
+    } else if (entry instanceof ClientState) {
+      this.#byAddress.set(
+        address,
+        new Map([
+          [entry.port, entry],
+          [port, client],
+        ]),
+      );
+    } else {
+      entry.set(port, client);
+    }
   }
 
   #evict(client: ClientState, now: number): void {
@@ -572,7 +653,9 @@ export class HeartbeatStore implements StoreView {
 
   #remove(client: ClientState): void {
     const entry = this.#byAddress.get(client.address);
-    if (entry === client) {
+    if (this.#byName?.get(client.key) === client) {
+      this.#byName.delete(client.key);
+    } else if (entry === client) {
       this.#byAddress.delete(client.address);
     } else if (entry instanceof Map) {
       entry.delete(client.port);
@@ -722,7 +805,29 @@ export class HeartbeatStore implements StoreView {
     detail: string | undefined,
     change?: {readonly previousState: Liveness; readonly silentMs: number},
   ): void {
-    const {clockOffsetMs} = client;
+    const {clockOffsetMs, name} = client;
+    if (name !== undefined) {
+      // A named client: the outputs show its name, and where the key is that name, its address.
+      this.#sink!({
+        time: now,
+        event,
+        client: client.key,
+        seq,
+        delayMs,
+        detail,
+        state: client.state,
+        ...change,
+        ...(clockOffsetMs === undefined || delayMs === undefined
+          ? {}
+          : {clockOffsetMs}),
+        name,
+        ...(client.key === name
+          ? {address: clientKey(client.address, client.port)}
+          : {}),
+      });
+      return;
+    }
+
     if (clockOffsetMs === undefined || delayMs === undefined) {
       this.#sink!({
         time: now,

@@ -17,6 +17,7 @@ export type EventName =
   | 'stopped'
   | 'resumed'
   | 'evicted'
+  | 'moved'
   | 'loss'
   | 'reset'
   | 'forget'
@@ -41,6 +42,13 @@ export type HeartbeatEvent = {
   readonly client: string | undefined;
   readonly seq: number | undefined;
   readonly delayMs: number | undefined;
+  /** The client's name, where its heartbeats give it one (docs/protocol.md, "Names"). */
+  readonly name?: string | undefined;
+  /**
+   * The client's latest address and port (`192.0.2.7:5000`) where its key is a name
+   * (`--client-key name`), so a log still says where it sent from.
+   */
+  readonly address?: string | undefined;
   /** Whatever else the event carries, as `key=value;key=value` or a short phrase. */
   readonly detail: string | undefined;
   /** The client's liveness after the event, where the event concerns a client. */
@@ -71,6 +79,13 @@ export type ClientRecord = {
   readonly port: number;
   /** The label of the latest heartbeat (`Ping`, `Heartbeat`), if any. */
   readonly label: string | undefined;
+  /**
+   * The name the client's structured heartbeats give it (`boiler-room`), if any: 1 to 64
+   * printable characters. Shown in place of the address; under `--client-key name` also its key.
+   */
+  readonly name?: string | undefined;
+  /** The other fields of its latest structured heartbeat that had any, for its detail view. */
+  readonly fields?: ReadonlyArray<readonly [string, string]> | undefined;
   readonly state: Liveness;
 
   /** Every datagram received, malformed ones included (duplicates and reordered too). */

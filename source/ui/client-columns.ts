@@ -86,7 +86,8 @@ export function formatRow(
   selected: boolean,
 ): RowCells {
   return {
-    client: `${selected ? '>' : ' '} ${record.key}`,
+    // A named client shows its name; its address is in the detail view.
+    client: `${selected ? '>' : ' '} ${record.name ?? record.key}`,
     state: record.state,
     received: formatCount(record.received),
     replied: formatCount(record.replied),

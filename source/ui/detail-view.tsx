@@ -82,6 +82,30 @@ function figureLines(row: ClientRow, now: number): string[] {
   return [counters, sequence, timing, seen].map((parts) => parts.join('  '));
 }
 
+/** Where a named client sent from last: `192.0.2.7:5000`, `[2001:db8::1]:5000`. */
+function addressOf(row: ClientRow): string {
+  if (row.key !== row.name) {
+    // Keyed by address, as usual: the key says it.
+    return row.key;
+  }
+
+  // A dual-stack socket reports IPv4 senders as mapped IPv6: shown as plain IPv4.
+  const address = row.address.replace(/^::ffff:(?=\d+\.)/iv, '');
+  return address.includes(':')
+    ? `[${address}]:${row.port}`
+    : `${address}:${row.port}`;
+}
+
+/** The other fields of its latest structured heartbeat: `  battery=87 fw=1.2`. */
+function fieldsText(row: ClientRow): string {
+  const {fields} = row;
+  if (fields === undefined || fields.length === 0) {
+    return '';
+  }
+
+  return `  ${fields.map(([key, value]) => `${key}=${value}`).join(' ')}`;
+}
+
 function changesLine(detail: ClientDetail): string {
   if (detail.stateChanges.length === 0) {
     return 'state changes: none yet';
@@ -124,9 +148,11 @@ export function DetailView({
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>{`detail ${row.key}`}</Text>
+        <Text bold>{`detail ${row.name ?? row.key}`}</Text>
+        {row.name === undefined ? '' : `  ${addressOf(row)}`}
         {`  ${row.state}`}
         {row.label === undefined ? '' : `  label ${row.label}`}
+        {fieldsText(row)}
         {isFrozen ? '  FROZEN' : ''}
       </Text>
       {figureLines(row, now).map((line) => (

@@ -103,6 +103,20 @@ describe('--on-change', () => {
     assert.equal(existsSync(marker), false);
   });
 
+  test('a named client: its name is HEARTBEAT_NAME, data and never shell text', async () => {
+    const out = path.join(directory, 'name.txt');
+    const marker = path.join(directory, 'pwned');
+    // What a name may hold: no control character, but every shell metacharacter.
+    const hostile = `boiler"; touch ${marker}; $(touch ${marker})`;
+    const hooks = makeHooks({
+      command: `printf '%s|%s' "$HEARTBEAT_NAME" "$HEARTBEAT_CLIENT" > "${out}"`,
+    });
+    hooks.handle(stateChange('stopped', '127.0.0.1:40000', {name: hostile}));
+    await waitFor(() => hooks.status().delivered === 1);
+    assert.equal(await readFile(out, 'utf8'), `${hostile}|127.0.0.1:40000`);
+    assert.equal(existsSync(marker), false);
+  });
+
   test('only the states --alert-on names fire, and none while muted', async () => {
     const out = path.join(directory, 'events.txt');
     const hooks = makeHooks({
@@ -244,6 +258,15 @@ describe('--webhook', () => {
       time: formatIsoTime(Date.UTC(2026, 11, 1, 9, 30, 0, 250)),
       session: 'session-1',
     });
+  });
+
+  test('a named client has its name in the body', async () => {
+    const hooks = makeHooks({webhook: url});
+    hooks.handle(stateChange('stopped', 'pump-3', {name: 'pump-3'}));
+    await waitFor(() => hooks.status().delivered === 1);
+    const body = JSON.parse(received[0]!.body) as Record<string, unknown>;
+    assert.equal(body.client, 'pump-3');
+    assert.equal(body.name, 'pump-3');
   });
 
   test('retries with back-off and succeeds on a later try', async () => {

@@ -20,6 +20,8 @@ const columns = [
   'time_ms',
   'delay_exact_ms',
   'clock_offset_ms',
+  'name',
+  'address',
 ] as const;
 
 type Row = Record<(typeof columns)[number], string>;

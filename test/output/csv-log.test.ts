@@ -10,7 +10,7 @@ import {waitFor} from '../helpers/wait-for.js';
 import {makeEvent} from './records.js';
 
 const header =
-  'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms';
+  'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms,name,address';
 
 async function withTempDir(
   body: (directory: string) => Promise<void>,
@@ -63,13 +63,23 @@ test('a new file gets the header, and rows have the columns in order', async () 
     log.write(makeEvent({event: 'loss', detail: 'loss=15%'}));
     // A client in UTC heard by a server in UTC+5:30: its delay is net of the offset.
     log.write({...replied, clockOffsetMs: -19_800_000});
+    // A named client: its name, and where its key is that name, its address.
+    log.write({...replied, name: 'boiler room, "2"'});
+    log.write({
+      ...replied,
+      client: 'pump-3',
+      name: 'pump-3',
+      address: '[2001:db8::1]:5000',
+    });
     await log.close();
     const time = formatIsoTime(replied.time);
     assert.deepEqual(lines(await readFile(file, 'utf8')), [
       header,
-      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,`,
-      `s1,${time},loss,,,,loss=15%,${replied.time},,`,
-      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,-19800000`,
+      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,,,`,
+      `s1,${time},loss,,,,loss=15%,${replied.time},,,,`,
+      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,-19800000,,`,
+      `s1,${time},replied,127.0.0.1:5000,7,0.413,lost_in_between=0,${replied.time},0.4126,,"boiler room, ""2""",`,
+      `s1,${time},replied,pump-3,7,0.413,lost_in_between=0,${replied.time},0.4126,,pump-3,[2001:db8::1]:5000`,
     ]);
     assert.equal(log.lastError(), undefined);
     assert.equal(log.notWritten(), 0);
@@ -148,7 +158,7 @@ test('two sessions append to one file: one header, every row, sessions apart', a
       ],
     );
     for (const row of rows) {
-      assert.equal(row.length, 10);
+      assert.equal(row.length, 12);
     }
   });
 });
@@ -170,7 +180,7 @@ test('a detail with commas, quotes and newlines is quoted by the library', async
     const exact = String(replied.time);
     assert.equal(
       await readFile(file, 'utf8'),
-      `${header}\ns1,${time},malformed,127.0.0.1:5000,,,"a,b ""q""\nnext\rline",${exact},,\ns1,${time},idle,,,,plain,${exact},,\n`,
+      `${header}\ns1,${time},malformed,127.0.0.1:5000,,,"a,b ""q""\nnext\rline",${exact},,,,\ns1,${time},idle,,,,plain,${exact},,,,\n`,
     );
   });
 });

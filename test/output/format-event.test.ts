@@ -67,6 +67,14 @@ const samples: Record<EventName, HeartbeatEvent> = {
     client: '[2001:db8::1]:5000',
     state: 'stopped',
   }),
+  moved: makeEvent({
+    event: 'moved',
+    client: 'boiler-room',
+    detail: 'from=192.0.2.7:5000;to=192.0.2.7:5001',
+    state: 'alive',
+    name: 'boiler-room',
+    address: '192.0.2.7:5001',
+  }),
   loss: makeEvent({event: 'loss', detail: 'loss=15%'}),
   idle: makeEvent({event: 'idle', detail: 'silent_for=60s'}),
   'log-error': makeEvent({
@@ -101,6 +109,7 @@ test('text: one line per event kind, fixed-width event column, absent fields lef
     stopped: `${time}  stopped    127.0.0.1:5000         silent_ms=1000 state=stopped`,
     resumed: `${time}  resumed    127.0.0.1:5000         seq=9 delay=0.250ms after=stopped;silent_ms=4321 state=alive`,
     evicted: `${time}  evicted    [2001:db8::1]:5000     state=stopped`,
+    moved: `${time}  moved      boiler-room            from=192.0.2.7:5000;to=192.0.2.7:5001 address=192.0.2.7:5001 state=alive`,
     loss: `${time}  loss       loss=15%`,
     idle: `${time}  idle       silent_for=60s`,
     'log-error': `${time}  log-error  log write failed: no space left on device (ENOSPC)`,
@@ -205,6 +214,9 @@ test('json: every event kind is one object with exactly the CSV fields and state
       'delay_ms',
       'detail',
       'state',
+      // A named client's name, and its address where its key is that name, come last.
+      ...(event.name === undefined ? [] : ['name']),
+      ...(event.address === undefined ? [] : ['address']),
     ]);
     assert.equal(object.session, 'abcd1234');
     assert.equal(object.time, time);
@@ -245,4 +257,46 @@ test('json: delay in milliseconds to three decimals; nulls for absent values', (
   );
   assert.equal(weird.delay_ms, null);
   assert.equal(weird.detail, 'a\n"b"');
+});
+
+test('a named client: its name on text lines (quoted when it has a blank) and in JSON; its address where the key is the name', () => {
+  const named = makeEvent({
+    event: 'replied',
+    client,
+    seq: 7,
+    detail: 'lost_in_between=0',
+    state: 'alive',
+    name: 'boiler room "2"',
+  });
+  const text = formatEventText(named);
+  assert.match(
+    text,
+    /replied {4}127\.0\.0\.1:5000 {9}seq=7 lost_in_between=0 name="boiler room \\"2\\"" state=alive$/v,
+  );
+  const json = parseJsonObject(formatEventJson(named, 's1'));
+  assert.equal(json.name, 'boiler room "2"');
+  assert.equal(json.address, undefined);
+  assert.equal(
+    parseJsonObject(formatEventJson(samples.replied, 's1')).name,
+    undefined,
+  );
+
+  const moved = formatEventText(samples.moved);
+  assert.match(
+    moved,
+    /moved {6}boiler-room {12}from=192\.0\.2\.7:5000;to=192\.0\.2\.7:5001 address=192\.0\.2\.7:5001 state=alive$/v,
+  );
+  const movedJson = parseJsonObject(formatEventJson(samples.moved, 's1'));
+  assert.equal(movedJson.client, 'boiler-room');
+  assert.equal(movedJson.name, 'boiler-room');
+  assert.equal(movedJson.address, '192.0.2.7:5001');
+  // A key that is a name with a blank is quoted, so the line still splits into its fields.
+  assert.match(
+    formatEventText({
+      ...samples.moved,
+      client: 'boiler room',
+      name: 'boiler room',
+    }),
+    /moved {6}"boiler room" /v,
+  );
 });

@@ -142,6 +142,17 @@ describe('the metrics endpoint', () => {
           lossRatio: 0.25,
           delaySeconds: 0.0021,
           lastSeen: 1_764_000_000_500,
+          name: undefined,
+        },
+        {
+          // A named client: a name label too, its quotes and backslashes escaped by the library.
+          client: '127.0.0.1:4001',
+          state: 'alive',
+          received: 3,
+          lossRatio: 0,
+          delaySeconds: undefined,
+          lastSeen: 1_764_000_000_500,
+          name: String.raw`boiler "room" \ 7`,
         },
       ],
     };
@@ -169,6 +180,18 @@ describe('the metrics endpoint', () => {
           'udp_heartbeat_client_last_seen_timestamp_seconds{client="127.0.0.1:4000"}',
         ),
         1_764_000_000.5,
+      );
+      assert.equal(
+        values.get(
+          String.raw`udp_heartbeat_client_state{client="127.0.0.1:4001",name="boiler \"room\" \\ 7",state="alive"}`,
+        ),
+        1,
+      );
+      assert.equal(
+        values.get(
+          String.raw`udp_heartbeat_client_heartbeats_received{client="127.0.0.1:4001",name="boiler \"room\" \\ 7"}`,
+        ),
+        3,
       );
     } finally {
       reading = before;

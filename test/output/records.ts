@@ -17,6 +17,7 @@ export const allEvents: readonly EventName[] = [
   'stopped',
   'resumed',
   'evicted',
+  'moved',
   'loss',
   'idle',
   'log-error',

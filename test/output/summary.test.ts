@@ -427,3 +427,29 @@ test('a clock offset is written as a time zone is', () => {
   assert.equal(formatClockOffset(-50_400_000), '-14:00');
   assert.equal(formatClockOffset(900_000), '+0:15');
 });
+
+test('a named client: its name in the exit table and on its summary event, its address where its key is that name', () => {
+  const named = makeClient({
+    key: '10.0.0.11:5000',
+    name: 'boiler-room',
+    received: 2,
+    replied: 2,
+  });
+  const byName = {
+    ...makeClient({key: '10.0.0.12:6000', received: 1, replied: 1}),
+    key: 'pump-3',
+    name: 'pump-3',
+  };
+  const text = stripVTControlCharacters(
+    formatSummary(input({clients: [named, byName]})),
+  );
+  const shown = new Set(tableRows(text).map((row) => row[0]));
+  assert.ok(shown.has('boiler-room'), text);
+  assert.ok(shown.has('pump-3'), text);
+  assert.ok(!shown.has('10.0.0.11:5000'), text);
+  const [first, second] = summaryEvents([named, byName], endedAt);
+  assert.equal(first?.name, 'boiler-room');
+  assert.equal(first?.address, undefined);
+  assert.equal(second?.client, 'pump-3');
+  assert.equal(second?.address, '10.0.0.12:6000');
+});

@@ -179,12 +179,40 @@ test('epoch seconds have 9 to 11 digits and an optional fraction', () => {
   }
 });
 
-test('epoch milliseconds have 12 to 14 digits and no fraction', () => {
+test('epoch milliseconds have 12 to 14 digits and may have a fraction', () => {
   assert.equal(parseTimestamp('176400000012'), 176_400_000_012);
   assert.equal(parseTimestamp('1764000000123'), 1_764_000_000_123);
   assert.equal(parseTimestamp('17640000001234'), 17_640_000_001_234);
-  assert.equal(parseTimestamp('1764000000123.5'), undefined);
+  assert.equal(parseTimestamp('1764000000123.5'), 1_764_000_000_123.5);
+  assert.equal(parseTimestamp('1764000000123.'), undefined);
+  assert.equal(parseTimestamp('1764000000123.1234567890'), undefined);
+  // 15 digits are microseconds, read only near the server's clock.
   assert.equal(parseTimestamp('176400000012345'), undefined);
+});
+
+test('epoch microseconds and nanoseconds are read only within 366 days of the clock', () => {
+  const now = 1_764_000_000_000;
+  const near = (text: string, expected: number) => {
+    const ms = parseTimestampAt(text, now);
+    assert.ok(
+      ms !== undefined && Math.abs(ms - expected) <= 0.0005,
+      `${text}: ${ms}`,
+    );
+  };
+
+  near('1764000000123456', 1_764_000_000_123.456);
+  near('1764000000123456789', 1_764_000_000_123.4568);
+  // A year and a day away, either side: no longer a time.
+  const far = now + 367 * 86_400_000;
+  assert.equal(parseTimestampAt(`${far}000`, now), undefined);
+  assert.equal(
+    parseTimestampAt(`${now - 367 * 86_400_000}000000`, now),
+    undefined,
+  );
+  // 21 digits are no epoch unit at all.
+  assert.equal(parseTimestampAt('176400000012345678901', now), undefined);
+  // Microseconds and nanoseconds carry no fraction.
+  assert.equal(parseTimestampAt('1764000000123456.5', now), undefined);
 });
 
 test('ctime is local time, the day plain or padded with a space', () => {

@@ -5,14 +5,22 @@ import {parseRequest} from '../../source/protocol/parse-request.js';
 import {
   echoReply,
   errorReply,
+  jsonErrorReply,
   jsonReply,
+  logfmtErrorReply,
+  logfmtReply,
   maxEchoReplyBytes,
+  maxLogfmtReplyBytes,
   maxErrorReplyBytes,
   maxJsonReplyBytes,
   maxSeedReplyBytes,
   seedReply,
 } from '../../source/protocol/format-reply.js';
 import {
+  maxFieldKeyLength,
+  maxFields,
+  maxFieldValueLength,
+  maxNameLength,
   maxRequestBytes,
   type MalformedReason,
   type ParsedRequest,
@@ -33,7 +41,12 @@ const reasons = new Set<MalformedReason>([
   'control character',
   'bad sequence number',
   'bad timestamp',
+  'bad JSON',
+  'bad name',
 ]);
+
+// Nothing that reaches a terminal may hold a control or format character.
+const unprintable = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/v;
 
 // Pieces of real requests and of near misses, so that random strings reach deep into the parser.
 const tokenPieces = [
@@ -126,6 +139,21 @@ function assertWellFormed(parsed: ParsedRequest): void {
     assert.match(parsed.label, /^\p{L}[\p{L}\p{M}\p{N}\p{P}\p{S}]*$/v);
     assert.ok([...parsed.label].length <= 32, parsed.label);
   }
+
+  if (parsed.name !== undefined) {
+    const {length} = [...parsed.name];
+    assert.ok(length >= 1 && length <= maxNameLength, parsed.name);
+    assert.ok(!unprintable.test(parsed.name), parsed.name);
+    assert.equal(parsed.name, parsed.name.trim());
+  }
+
+  const fields = parsed.fields ?? [];
+  assert.ok(fields.length <= maxFields);
+  for (const [key, value] of fields) {
+    assert.ok([...key].length <= maxFieldKeyLength, key);
+    assert.ok([...value].length <= maxFieldValueLength, value);
+    assert.ok(!unprintable.test(key + value), key + value);
+  }
 }
 
 /** Every reply the server could build for this request, each within its cap. */
@@ -140,9 +168,14 @@ function assertRepliesFit(
     payload.byteLength,
   );
   if (parsed.kind === 'malformed') {
-    assert.ok(
-      Buffer.byteLength(errorReply(parsed.reason)) <= maxErrorReplyBytes,
-    );
+    for (const reply of [
+      errorReply(parsed.reason),
+      jsonErrorReply(parsed.reason),
+      logfmtErrorReply(parsed.reason),
+    ]) {
+      assert.ok(Buffer.byteLength(reply) <= maxErrorReplyBytes, reply);
+    }
+
     if (payload.length <= maxRequestBytes) {
       assert.ok(echoReply(buffer, parsed.binary).length <= payload.length);
     }
@@ -161,6 +194,9 @@ function assertRepliesFit(
     const json = jsonReply(parsed.seq, delayMs, lost, state);
     assert.ok(Buffer.byteLength(json) <= maxJsonReplyBytes, json);
     assert.equal(jsonField(json, 'state'), state);
+    const logfmt = logfmtReply(parsed.seq, delayMs, lost, state);
+    assert.ok(Buffer.byteLength(logfmt) <= maxLogfmtReplyBytes, logfmt);
+    assert.ok(logfmt.endsWith(` state=${state}`), logfmt);
   }
 
   assert.ok(echoReply(buffer, false).length <= payload.length);
@@ -306,5 +342,141 @@ test('any instant of years 0001 to 9999 in ISO 8601 with Z reads back exactly', 
       },
     ),
     {numRuns: 2000},
+  );
+});
+
+// JSON and logfmt heartbeats from senders of every kind: the keys they use, values of every type
+// (numbers, digit strings, times of every form, names with odd characters), and nesting.
+const keyPieces = fc.constantFrom(
+  'seq',
+  'SEQ',
+  'Sequence',
+  'n',
+  'count',
+  'ts',
+  'Time',
+  'timestamp',
+  'sent_at',
+  'id',
+  'Name',
+  'device',
+  'host',
+  'battery',
+  'rssi',
+  'fw.version',
+  'x'.repeat(40),
+);
+const valuePieces = fc.oneof(
+  fc.constantFrom(
+    '42',
+    '-3',
+    '3.5',
+    '1795504759.41',
+    '1795504759413.774',
+    '1795504759413770',
+    '1795504759413770356',
+    '1000000000000000000',
+    '2026-11-24 05:31:07.5',
+    '2026-11-24T05:31:07Z',
+    '05:31:07',
+    'sensor-7',
+    'boiler room',
+    '\u001B[31m',
+    '\u202E',
+    '\uD800',
+    'é😀',
+    'y'.repeat(70),
+    '',
+    ' ',
+  ),
+  fc.string({maxLength: 12}),
+);
+const jsonValue = fc.oneof(
+  fc.maxSafeNat(),
+  fc.double(),
+  valuePieces,
+  fc.constantFrom(null, true, false),
+  fc.jsonValue({maxDepth: 5}),
+);
+const jsonObject = fc.array(fc.tuple(keyPieces, jsonValue), {maxLength: 14});
+const logfmtPairs = fc.array(fc.tuple(keyPieces, valuePieces, fc.boolean()), {
+  minLength: 1,
+  maxLength: 14,
+});
+
+function checkStructured(payload: Buffer, lost: number): ParsedRequest {
+  const parsed = parseRequest(payload, fixedNow);
+  assertWellFormed(parsed);
+  assertRepliesFit(payload, parsed, lost);
+  return parsed;
+}
+
+test('JSON heartbeats of any keys and values: never throws, names and fields bounded, replies within caps', () => {
+  fc.assert(
+    fc.property(jsonObject, fc.nat(), (pairs, lost) => {
+      const text = `{${pairs
+        .map(
+          ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+        )
+        .join(',')}}`;
+      const parsed = checkStructured(Buffer.from(text), lost);
+      if (Buffer.byteLength(text) <= maxRequestBytes) {
+        // A JSON payload is answered in JSON under auto, whatever it held.
+        assert.ok(
+          parsed.kind === 'heartbeat'
+            ? parsed.format === 'json'
+            : parsed.format === 'json' || parsed.reason === 'control character',
+          text,
+        );
+      }
+    }),
+    {numRuns: 3000},
+  );
+});
+
+test('logfmt heartbeats of any keys and values: never throws, names and fields bounded, replies within caps', () => {
+  fc.assert(
+    fc.property(logfmtPairs, fc.nat(), (pairs, lost) => {
+      const text = pairs
+        .map(([key, value, quoted]) =>
+          quoted || value === '' || /[\s"=]/v.test(value)
+            ? `${key}="${value.replaceAll(/["\\]/gv, String.raw`\$&`)}"`
+            : `${key}=${value}`,
+        )
+        .join(' ');
+      checkStructured(Buffer.from(text), lost);
+    }),
+    {numRuns: 3000},
+  );
+});
+
+test('random text around braces and equals signs: never throws, replies within caps', () => {
+  const pieces = fc.string({
+    unit: fc.constantFrom(
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      '\\',
+      ':',
+      ',',
+      '=',
+      ' ',
+      'seq',
+      'id',
+      'ts',
+      '1',
+      '1795504759',
+      '-',
+      'é',
+    ),
+    maxLength: 60,
+  });
+  fc.assert(
+    fc.property(pieces, fc.nat(), (text, lost) => {
+      checkStructured(Buffer.from(text), lost);
+    }),
+    {numRuns: 3000},
   );
 });

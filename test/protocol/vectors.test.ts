@@ -2,7 +2,13 @@ import {readFileSync} from 'node:fs';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {parseRequest} from '../../source/protocol/parse-request.js';
-import {formatDelay, seedReply} from '../../source/protocol/format-reply.js';
+import {
+  errorForm,
+  formatDelay,
+  replyKind,
+  seedReply,
+} from '../../source/protocol/format-reply.js';
+import type {ParsedRequest} from '../../source/protocol/types.js';
 
 // The vectors give local times as read in UTC. Imports run first, but nothing in them reads a
 // Date until a test calls it.
@@ -20,6 +26,10 @@ type RequestVector = {
     readonly seq?: number;
     readonly timestamp_ms?: number;
     readonly reason?: string;
+    /** The name a structured heartbeat carries; absent (null) in the older cases. */
+    readonly client_name?: string;
+    /** The reply form `--reply auto` chooses, where the case gives it. */
+    readonly reply_under_auto?: 'seed' | 'echo' | 'json' | 'logfmt';
   };
 };
 
@@ -70,6 +80,10 @@ function checkRequest(vector: RequestVector, now: number): void {
     now,
   );
   const {expect} = vector;
+  if (expect.reply_under_auto !== undefined) {
+    assert.equal(autoReplyForm(parsed), expect.reply_under_auto);
+  }
+
   if (expect.kind === 'malformed') {
     assert.equal(parsed.kind, 'malformed');
     assert.ok(expect.reason, 'the vector names a reason');
@@ -84,6 +98,7 @@ function checkRequest(vector: RequestVector, now: number): void {
 
   assert.equal(parsed.label, expect.label);
   assert.equal(parsed.seq, expect.seq);
+  assert.equal(parsed.name, expect.client_name);
   if (expect.timestamp_ms === undefined) {
     assert.equal(parsed.timestampMs, undefined);
   } else {
@@ -94,6 +109,30 @@ function checkRequest(vector: RequestVector, now: number): void {
     );
   }
 }
+
+/**
+ * The form `--reply auto` answers in, as the vectors name it: a malformed text datagram's `ERROR …`
+ * is the seed client's form, a malformed JSON payload's `{"error":…}` the JSON form.
+ */
+function autoReplyForm(parsed: ParsedRequest): string {
+  const kind = replyKind('auto', parsed);
+  if (kind !== 'error') {
+    return kind;
+  }
+
+  const form = errorForm('auto', parsed);
+  return form === 'text' ? 'seed' : form;
+}
+
+test('every structured case names its reply under auto and its name', () => {
+  const structured = requests.filter(
+    (vector) => vector.expect.reply_under_auto !== undefined,
+  );
+  assert.ok(structured.length >= 15);
+  assert.ok(
+    structured.some((vector) => vector.expect.client_name === 'sensor-7'),
+  );
+});
 
 for (const vector of replies) {
   test(`reply vector: ${vector.delay_us} us`, () => {

@@ -104,6 +104,27 @@ const cases: Case[] = [
       /line 3: clock_offset_ms 12345 is not a time zone offset \(quarter hours, at most 14 h\)$/v,
   },
   {
+    name: 'a name with a control character',
+    content: `${header},clock_offset_ms,name,address\n${start}\n${heartbeat},,"boiler\u001B[2J",\n`,
+    message:
+      /line 3: name "boiler\\u001b\[2J" is not a client name \(1 to 64 printable characters\)$/v,
+  },
+  {
+    name: 'a name longer than 64 characters',
+    content: `${header},clock_offset_ms,name,address\n${start}\n${heartbeat},,${'x'.repeat(65)},\n`,
+    message: /line 3: name "x{65}" is not a client name/v,
+  },
+  {
+    name: 'an address that is no address',
+    content: `${header},clock_offset_ms,name,address\n${start}\naaaa1111,2026-11-24T06:31:08.123+00:00,replied,pump,1,0.400,,1795501868123.5,0.4,,pump,nowhere\n`,
+    message: /line 3: "nowhere" is not a client address$/v,
+  },
+  {
+    name: "a client keyed by name that is not the row's name",
+    content: `${header},clock_offset_ms,name,address\n${start}\naaaa1111,2026-11-24T06:31:08.123+00:00,replied,pump,1,0.400,,1795501868123.5,0.4,,valve,127.0.0.1:5000\n`,
+    message: /line 3: "pump" has an address but is not the row's name$/v,
+  },
+  {
     name: 'a client that is no address',
     content: `${header}\n${start}\naaaa1111,2026-11-24T06:31:08.123+00:00,replied,somewhere,1,,,,\n`,
     message: /line 3: "somewhere" is not a client address$/v,

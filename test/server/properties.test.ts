@@ -3,6 +3,7 @@ import type dgram from 'node:dgram';
 import test from 'node:test';
 import fc from 'fast-check';
 import {replyModes} from '../../source/protocol/types.js';
+import {clientKeyModes} from '../../source/store/client-key.js';
 import {seededRandom} from '../../source/random.js';
 import {HeartbeatServer} from '../../source/server/heartbeat-server.js';
 import {LossSimulator} from '../../source/server/loss-simulator.js';
@@ -31,7 +32,9 @@ function recordingSocket(sent: Sent[]): dgram.Socket {
   return socket as unknown as dgram.Socket;
 }
 
-const seedOrJson = /^(?:Packet delivery delay = |\{"seq":)/v;
+// Status lines of a few figures: the seed line, the JSON object and the logfmt line.
+const seedOrJson =
+  /^(?:Packet delivery delay = |\{"seq":|(?:seq=\d+ )?(?:delay_ms=\S+ )?lost_in_between=\d+ state=)/v;
 
 /** The largest reply docs/protocol.md allows for a request of `requestBytes`. */
 function allowedBytes(reply: Buffer, requestBytes: number): number {
@@ -55,6 +58,10 @@ const datagram = fc.oneof(
         '1795504759',
         '07:19:16',
         '2026-11-24',
+        '{"id":"a","seq":1}',
+        'seq=2',
+        'id=b',
+        '3,1795504759',
         '05:31:07.5',
         'Mon Apr 14 12:00:00 2025',
         '\u0000',
@@ -90,6 +97,7 @@ test('any datagrams in any reply mode: a reply within its cap or none, never a t
   fc.assert(
     fc.property(
       fc.constantFrom(...replyModes),
+      fc.constantFrom(...clientKeyModes),
       fc.constantFrom(0, 30, 100),
       fc.array(
         fc.record({
@@ -99,7 +107,7 @@ test('any datagrams in any reply mode: a reply within its cap or none, never a t
         }),
         {minLength: 1, maxLength: 60},
       ),
-      (replyMode, lossPercent, datagrams) => {
+      (replyMode, clientKey, lossPercent, datagrams) => {
         let now = Date.UTC(2026, 10, 24, 5, 31, 7);
         const events: HeartbeatEvent[] = [];
         const clock = () => now;
@@ -108,6 +116,7 @@ test('any datagrams in any reply mode: a reply within its cap or none, never a t
           sink(event) {
             events.push(event);
           },
+          clientKey,
         });
         const sent: Sent[] = [];
         const server = new HeartbeatServer({

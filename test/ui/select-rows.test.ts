@@ -368,3 +368,25 @@ test('the row selector: deep in a long list, a kept sort renewed by the query, t
     '10.0.0.9:1',
   ]);
 });
+
+test('a named client sorts by its name, after the addresses, and the filter finds it by name', () => {
+  const records = [
+    fakeRecord('10.0.0.2', 5000, {name: 'valve'}),
+    fakeRecord('10.0.0.10', 5000),
+    fakeRecord('10.0.0.1', 5000, {name: 'Boiler-Room'}),
+    fakeRecord('10.0.0.3', 5000),
+  ];
+  const query: RowQuery = {sort: 'client', descending: false, filter: ''};
+  assert.deepEqual(keysOf(filterAndSort(sourceOf(records), query)), [
+    '10.0.0.3:5000',
+    '10.0.0.10:5000',
+    '10.0.0.1:5000',
+    '10.0.0.2:5000',
+  ]);
+  assert.deepEqual(
+    keysOf(filterAndSort(sourceOf(records), {...query, filter: 'boiler'})),
+    ['10.0.0.1:5000'],
+  );
+  assert.equal(matchesFilter(records[0]!, 'ALV'), true);
+  assert.equal(countMatching(sourceOf(records), 'room'), 1);
+});
