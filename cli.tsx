@@ -14,6 +14,7 @@ import {
   type ServerOptions,
 } from './source/config/server-options.js';
 import {UsageError} from './source/config/usage-error.js';
+import {ControlPathError} from './source/control/control-path.js';
 import {LogOpenError} from './source/output/csv-log.js';
 import {MetricsListenError} from './source/output/metrics-server.js';
 import {BindError} from './source/server/bind-socket.js';
@@ -26,7 +27,8 @@ const server = {
   usage: `
     $ udp-heartbeat [flags]          serve heartbeats, with a live dashboard on a terminal
     $ udp-heartbeat client [flags]   send heartbeats (udp-heartbeat client --help)
-    $ udp-heartbeat replay FILE      play a --log file back (udp-heartbeat replay --help)`,
+    $ udp-heartbeat replay FILE      play a --log file back (udp-heartbeat replay --help)
+    $ udp-heartbeat attach [PATH|PORT]  draw the dashboard of a server run with --control`,
   flags: serverFlags,
   examples: `
     $ udp-heartbeat --demo
@@ -96,6 +98,13 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (argv[0] === 'attach') {
+    // Loaded only to attach: the dashboard of a server that runs elsewhere.
+    const {attachCommand} = await import('./source/control/attach-command.js');
+    process.exitCode = await attachCommand(argv.slice(1));
+    return;
+  }
+
   if (argv[0] === 'replay') {
     // Loaded only to replay, as serving loads only what serving needs.
     const {replayCommand} = await import('./source/replay/replay-command.js');
@@ -124,6 +133,10 @@ async function main(): Promise<void> {
 
     if (error instanceof BindError) {
       fail(error.message, 1);
+    }
+
+    if (error instanceof ControlPathError) {
+      fail(error.message, error.exitCode);
     }
 
     if (error instanceof MetricsListenError) {
