@@ -60,6 +60,8 @@ type Viewer = MultiplexedView & {
   readonly reader: FrameReader;
   greeted: boolean;
   lastSequence: number;
+  /** Closed for a bad frame (counted as that, not as cut off). */
+  refused: boolean;
 };
 
 const defaultMaxBufferedBytes = 1024 * 1024;
@@ -109,6 +111,7 @@ export async function startControlServer(
 
   const bad = (viewer: Viewer) => {
     counts.badFrames++;
+    viewer.refused = true;
     viewer.socket.destroy();
   };
 
@@ -184,6 +187,7 @@ export async function startControlServer(
       reader: new FrameReader(maxViewerFrameBytes),
       greeted: false,
       lastSequence: -1,
+      refused: false,
       query: undefined,
       deliver(snapshot: EngineSnapshot) {
         if (snapshot.sequence <= viewer.lastSequence) {
@@ -233,7 +237,7 @@ export async function startControlServer(
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      if (viewer.reader.pending) {
+      if (viewer.reader.pending && !viewer.refused) {
         counts.cutOff++;
       }
 
