@@ -1,0 +1,474 @@
+import assert from 'node:assert/strict';
+import {chmod, mkdtemp, readFile, rm, lstat} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, test} from 'node:test';
+import {parse} from 'csv-parse/sync';
+import {CliProcess} from '../helpers/cli-process.js';
+import {freePort} from '../helpers/free-port.js';
+import {PtyCli} from '../helpers/pty-cli.js';
+import {UdpPeer} from '../helpers/udp-peer.js';
+import {waitFor} from '../helpers/wait-for.js';
+import {
+  clientOrder,
+  headerLine,
+  keepSending,
+  keyOf,
+  lastFrame,
+  rowOf,
+  sendThenFallSilent,
+  statusLine,
+  waitForFrame,
+} from './dashboard-screen.js';
+
+/*
+`udp-heartbeat attach` in a pseudo-terminal, drawing a headless server that runs with --control
+and --log and real clients on loopback: its rows, every key, commands that reach the server and
+its log, detaching, several viewers with views of their own, and the idle prompt's `y`.
+*/
+
+const cleanups: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const cleanup of cleanups.toReversed()) {
+    await cleanup();
+  }
+});
+
+type Service = {
+  readonly cli: CliProcess;
+  readonly port: number;
+  readonly socketPath: string;
+  readonly logPath: string;
+};
+
+async function startService(extra: readonly string[]): Promise<Service> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-attach-'));
+  await chmod(directory, 0o700);
+  cleanups.push(async () => rm(directory, {recursive: true, force: true}));
+  const port = await freePort();
+  const socketPath = path.join(directory, 'c.sock');
+  const logPath = path.join(directory, 'log.csv');
+  const cli = new CliProcess([
+    '--port',
+    String(port),
+    '--output',
+    'text',
+    '--quiet',
+    '--control',
+    socketPath,
+    '--log',
+    logPath,
+    ...extra,
+  ]);
+  cleanups.push(() => {
+    cli.child.kill('SIGKILL');
+  });
+  await cli.waitForLine(/\bstart\b/v);
+  await waitFor(
+    async () => {
+      const stats = await lstat(socketPath).catch(() => undefined);
+      return stats?.isSocket() ?? false;
+    },
+    {timeoutMs: 10_000, message: 'the control socket'},
+  );
+  return {cli, port, socketPath, logPath};
+}
+
+function attach(service: Service, rows = 40): PtyCli {
+  const viewer = new PtyCli(['attach', service.socketPath], {
+    columns: 180,
+    rows,
+  });
+  cleanups.push(() => {
+    viewer.kill();
+  });
+  return viewer;
+}
+
+async function peers(count: number): Promise<UdpPeer[]> {
+  const opened: UdpPeer[] = [];
+  for (let index = 0; index < count; index++) {
+    const peer = await UdpPeer.open();
+    cleanups.push(async () => peer.close());
+    opened.push(peer);
+  }
+
+  return opened.toSorted((a, b) => a.port - b.port);
+}
+
+/** The log's rows of one event, as records. */
+async function logged(
+  service: Service,
+  event: string,
+): Promise<Array<Record<string, string>>> {
+  const text = await readFile(service.logPath, 'utf8');
+  const rows = parse<Record<string, string>>(text, {
+    columns: true,
+    relax_column_count: true,
+  });
+  return rows.filter((row) => row.event === event);
+}
+
+async function waitForLogged(
+  service: Service,
+  event: string,
+  match: (row: Record<string, string>) => boolean = () => true,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const rows = await logged(service, event);
+      return rows.some((row) => match(row));
+    },
+    {timeoutMs: 10_000, message: `a ${event} row in the server's log`},
+  );
+}
+
+/** Opens an input line with `key`, types `text` once it shows, and presses Enter once echoed. */
+async function typeLine(
+  viewer: PtyCli,
+  key: string,
+  label: string,
+  text: string,
+): Promise<void> {
+  viewer.press(key);
+  await waitForFrame(
+    viewer,
+    (frame) =>
+      frame.split(/\r?\n/v).some((line) => line.startsWith(`${label}: `)),
+    `the ${label} input line`,
+  );
+  viewer.press(text);
+  await waitForFrame(viewer, (frame) => frame.includes(text), `${text} typed`);
+  viewer.press('\r');
+}
+
+async function repliesTo(port: number): Promise<void> {
+  const peer = await UdpPeer.open();
+  try {
+    await peer.send('1', port);
+    await waitFor(() => peer.replies.length > 0, {
+      timeoutMs: 10_000,
+      message: 'a reply from the server',
+    });
+  } finally {
+    await peer.close();
+  }
+}
+
+test('a viewer draws the server rows, every key works, and q detaches while it goes on serving', async () => {
+  const service = await startService(['--loss', '0', '--idle-timeout', '0']);
+  const clients = await peers(3);
+  for (const peer of clients) {
+    cleanups.push(keepSending(peer, service.port, 100));
+  }
+
+  const keys = clients.map((peer) => keyOf(peer));
+  const viewer = attach(service);
+  const first = await waitForFrame(
+    viewer,
+    (frame) => keys.every((key) => rowOf(frame, key) !== undefined),
+    'a row for every client',
+    20_000,
+  );
+  assert.match(
+    headerLine(first),
+    new RegExp(
+      String.raw`listening 0\.0\.0\.0:${service.port}  attached to ${service.socketPath.replaceAll('.', String.raw`\.`)} \(pid ${service.cli.child.pid}\)`,
+      'v',
+    ),
+  );
+  assert.deepEqual(clientOrder(first), keys);
+
+  const lossShows = async (percent: string) =>
+    waitForFrame(
+      viewer,
+      (frame) => headerLine(frame).includes(`loss ${percent}%`),
+      `loss ${percent}% in the header`,
+    );
+
+  // The loss keys change the server's loss: the header, and a `loss` row in the server's log.
+  viewer.press('5');
+  await lossShows('50');
+  await waitForLogged(service, 'loss', (row) => row.detail === 'loss=50%');
+  viewer.press('+');
+  await lossShows('55');
+  viewer.press('-');
+  await lossShows('50');
+  viewer.press(']');
+  await lossShows('51');
+  viewer.press('[');
+  await lossShows('50');
+  await typeLine(viewer, 'L', 'loss %', '12.5');
+  await lossShows('12.5');
+  await waitForLogged(service, 'loss', (row) => row.detail === 'loss=12.5%');
+  viewer.press('0');
+  await lossShows('0');
+
+  // Sorting and the cursor are the viewer's own.
+  viewer.press('s');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).startsWith('sorted by state'),
+    'sorted by state',
+  );
+  viewer.press('S');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).startsWith('sorted by state (ascending)'),
+    'S reverses',
+  );
+  // recv, loss%, delay, interval, last seen, and back to client.
+  for (let press = 0; press < 6; press++) {
+    const before = statusLine(lastFrame(viewer)).split('  ')[0];
+    viewer.press('s');
+    await waitForFrame(
+      viewer,
+      (frame) => statusLine(frame).split('  ')[0] !== before,
+      'the next sort column',
+    );
+  }
+
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).startsWith('sorted by client'),
+    'back to client',
+  );
+  viewer.press('\u001B[B');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).includes('row 2 of 3'),
+    '↓ moves to row 2',
+  );
+  viewer.press('\u001B[F');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).includes('row 3 of 3'),
+    'End',
+  );
+  viewer.press('\u001B[A');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).includes('row 2 of 3'),
+    '↑',
+  );
+  viewer.press('\u001B[H');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).includes('row 1 of 3'),
+    'Home',
+  );
+  viewer.press('\u001B[6~');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).includes('row 3 of 3'),
+    'PgDn',
+  );
+  viewer.press('\u001B[5~');
+  await waitForFrame(
+    viewer,
+    (frame) => statusLine(frame).includes('row 1 of 3'),
+    'PgUp',
+  );
+
+  // The filter keeps the one client it names.
+  await typeLine(viewer, '/', 'filter', String(clients[1]!.port));
+  await waitForFrame(
+    viewer,
+    (frame) =>
+      clientOrder(frame).length === 1 && clientOrder(frame)[0] === keys[1],
+    'only the filtered client',
+  );
+  // Esc on the table clears the filter.
+  viewer.press('\u001B');
+  await waitForFrame(
+    viewer,
+    (frame) => clientOrder(frame).length === 3,
+    'the filter cleared',
+  );
+
+  // Enter opens the selected client's detail; Esc goes back.
+  viewer.press('\r');
+  await waitForFrame(
+    viewer,
+    (frame) =>
+      frame.includes(keys[0]!) &&
+      rowOf(frame, keys[1]!) === undefined &&
+      /delay/iv.test(frame),
+    'the detail view',
+  );
+  viewer.press('\u001B');
+  await waitForFrame(
+    viewer,
+    (frame) => clientOrder(frame).length === 3,
+    'back to the table',
+  );
+
+  // p freezes this viewer only; m mutes the server's alerts.
+  viewer.press('p');
+  await waitForFrame(
+    viewer,
+    (frame) => headerLine(frame).includes('FROZEN'),
+    'FROZEN',
+  );
+  viewer.press('p');
+  await waitForFrame(
+    viewer,
+    (frame) => !headerLine(frame).includes('FROZEN'),
+    'unfrozen',
+  );
+  viewer.press('m');
+  await waitForFrame(
+    viewer,
+    (frame) => headerLine(frame).includes('MUTED'),
+    'MUTED',
+  );
+  viewer.press('m');
+  await waitForFrame(
+    viewer,
+    (frame) => !headerLine(frame).includes('MUTED'),
+    'unmuted',
+  );
+
+  // r asks, y resets the server's counters: a `reset` row in its log.
+  viewer.press('r');
+  await waitForFrame(
+    viewer,
+    (frame) => frame.includes('Reset every counter?'),
+    'the reset prompt',
+  );
+  viewer.press('y');
+  await waitForLogged(service, 'reset');
+
+  // x forgets stopped clients on the server: a `forget` row.
+  viewer.press('x');
+  await waitForLogged(service, 'forget');
+
+  // ? shows the help; any key closes it.
+  viewer.press('?');
+  await waitForFrame(
+    viewer,
+    (frame) => /help/iv.test(frame) && statusLine(frame) === '',
+    'the help',
+  );
+  viewer.press('?');
+  await waitForFrame(
+    viewer,
+    (frame) => clientOrder(frame).length === 3,
+    'the table again',
+  );
+
+  viewer.press('q');
+  assert.equal(await viewer.waitForExit(), 0);
+  assert.match(
+    viewer.text(),
+    /Detached from .*c\.sock; the server \(pid \d+\) goes on\./v,
+  );
+  assert.equal(service.cli.child.exitCode, null, 'the server goes on');
+  await repliesTo(service.port);
+  service.cli.child.kill('SIGTERM');
+  assert.equal(await service.cli.exit(), 0);
+});
+
+test('two viewers keep views of their own', async () => {
+  const service = await startService([
+    '--loss',
+    '0',
+    '--idle-timeout',
+    '0',
+    '--dead-after',
+    '1',
+  ]);
+  const [steady, silent] = await peers(2);
+  cleanups.push(keepSending(steady!, service.port, 60));
+  await sendThenFallSilent(silent!, service.port, 5, 50);
+  const one = attach(service);
+  const two = attach(service);
+  const bothStates = (frame: string) =>
+    rowOf(frame, keyOf(silent!))?.cells.state === 'stopped' &&
+    rowOf(frame, keyOf(steady!))?.cells.state === 'alive';
+  await waitForFrame(one, bothStates, 'both clients in viewer one', 20_000);
+  await waitForFrame(two, bothStates, 'both clients in viewer two', 20_000);
+
+  // Viewer one sorts by state, worst first; viewer two stays by client.
+  one.press('s');
+  const sortedOne = await waitForFrame(
+    one,
+    (frame) =>
+      statusLine(frame).startsWith('sorted by state (descending)') &&
+      bothStates(frame),
+    'viewer one sorted by state',
+  );
+  assert.deepEqual(clientOrder(sortedOne), [keyOf(silent!), keyOf(steady!)]);
+  // Viewer two filters to the steady client alone.
+  await typeLine(two, '/', 'filter', String(steady!.port));
+  const filteredTwo = await waitForFrame(
+    two,
+    (frame) => clientOrder(frame).length === 1,
+    'viewer two filtered',
+  );
+  assert.deepEqual(clientOrder(filteredTwo), [keyOf(steady!)]);
+  assert.match(statusLine(filteredTwo), /^sorted by client/v);
+  // Several frames later, each still shows its own view.
+  await waitFor(() => lastFrame(one) !== sortedOne, {
+    timeoutMs: 5000,
+    message: 'a newer frame',
+  });
+  const laterOne = await waitForFrame(one, bothStates, 'viewer one later');
+  assert.deepEqual(clientOrder(laterOne), [keyOf(silent!), keyOf(steady!)]);
+  assert.match(statusLine(laterOne), /^sorted by state \(descending\)/v);
+  assert.deepEqual(clientOrder(lastFrame(two)), [keyOf(steady!)]);
+
+  one.press('q');
+  two.press('q');
+  assert.equal(await one.waitForExit(), 0);
+  assert.equal(await two.waitForExit(), 0);
+  service.cli.child.kill('SIGTERM');
+  assert.equal(await service.cli.exit(), 0);
+});
+
+test("y at a viewer's idle prompt shuts the server down; every viewer prints the summary", async () => {
+  const service = await startService(['--loss', '0', '--idle-timeout', '1']);
+  const [peer] = await peers(1);
+  await sendThenFallSilent(peer!, service.port, 3, 20);
+  const one = attach(service);
+  const two = attach(service);
+  const prompt = (frame: string) =>
+    frame.includes('No heartbeat for') && frame.includes('(y/n)');
+  await waitForFrame(one, prompt, 'the idle prompt in viewer one', 20_000);
+  await waitForFrame(two, prompt, 'the idle prompt in viewer two', 20_000);
+  one.press('y');
+  assert.equal(await service.cli.exit(20_000), 0);
+  assert.equal(await one.waitForExit(), 0);
+  assert.equal(await two.waitForExit(), 0);
+  for (const viewer of [one, two]) {
+    viewer.mark = 0;
+    assert.match(viewer.text(), /udp-heartbeat summary/v);
+    assert.match(
+      viewer.text(),
+      new RegExp(keyOf(peer!).replaceAll('.', String.raw`\.`), 'v'),
+    );
+  }
+
+  await assert.rejects(lstat(service.socketPath), {code: 'ENOENT'});
+  await waitForLogged(service, 'stop');
+});
+
+test('attach to nothing, to a missing socket or to a bad port: one line and an exit code', async () => {
+  const directory = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-attach-'));
+  cleanups.push(async () => rm(directory, {recursive: true, force: true}));
+  const missing = new PtyCli(['attach', path.join(directory, 'none.sock')]);
+  assert.equal(await missing.waitForExit(), 1);
+  assert.match(
+    missing.text(),
+    /udp-heartbeat: attach: nothing at .*none\.sock.*; is a server running with --control\?/v,
+  );
+  const badPort = new PtyCli(['attach', '99999']);
+  assert.equal(await badPort.waitForExit(), 2);
+  assert.match(
+    badPort.text(),
+    /attach: port 99999 is not allowed; expected 1024-65535/v,
+  );
+  for (const viewer of [missing, badPort]) {
+    assert.doesNotMatch(viewer.text(), /\bat .+:\d+:\d+/v, 'no stack trace');
+  }
+});
