@@ -224,6 +224,11 @@ export async function openCsvLog(
   }
 
   function moreToWrite(): boolean {
+    // A reopen waits for the batch under way only: rows queued after it go to the new file.
+    if (reopening !== undefined) {
+      return false;
+    }
+
     return pending.length >= batchEvents || (closing && pending.length > 0);
   }
 
