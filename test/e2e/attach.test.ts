@@ -472,3 +472,67 @@ test('attach to nothing, to a missing socket or to a bad port: one line and an e
     assert.doesNotMatch(viewer.text(), /\bat .+:\d+:\d+/v, 'no stack trace');
   }
 });
+
+test('a server with its own dashboard and --control: the host and a viewer keep their own views', async () => {
+  const directory = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-attach-'));
+  await chmod(directory, 0o700);
+  cleanups.push(async () => rm(directory, {recursive: true, force: true}));
+  const port = await freePort();
+  const socketPath = path.join(directory, 'c.sock');
+  const host = new PtyCli(
+    [
+      '--port',
+      String(port),
+      '--loss',
+      '0',
+      '--idle-timeout',
+      '0',
+      '--control',
+      socketPath,
+    ],
+    {columns: 180, rows: 40},
+  );
+  cleanups.push(() => {
+    host.kill();
+  });
+  const clients = await peers(2);
+  for (const peer of clients) {
+    cleanups.push(keepSending(peer, port, 100));
+  }
+
+  const keys = clients.map((peer) => keyOf(peer));
+  const both = (frame: string) =>
+    keys.every((key) => rowOf(frame, key) !== undefined);
+  await waitForFrame(host, both, 'the host shows both clients', 20_000);
+  const viewer = new PtyCli(['attach', socketPath], {columns: 180, rows: 40});
+  cleanups.push(() => {
+    viewer.kill();
+  });
+  await waitForFrame(viewer, both, 'the viewer shows both clients', 20_000);
+  // The viewer filters to one client; the host moves its cursor down.
+  await typeLine(viewer, '/', 'filter', String(clients[1]!.port));
+  host.press('\u001B[B');
+  await waitForFrame(
+    viewer,
+    (frame) =>
+      clientOrder(frame).length === 1 && clientOrder(frame)[0] === keys[1],
+    'the viewer filtered',
+  );
+  const hostFrame = await waitForFrame(
+    host,
+    (frame) => both(frame) && statusLine(frame).includes('row 2 of 2'),
+    'the host unfiltered, on row 2',
+  );
+  assert.doesNotMatch(statusLine(hostFrame), /filter/v);
+  // Several frames later the host still has its own view.
+  await waitFor(() => lastFrame(host) !== hostFrame, {
+    timeoutMs: 5000,
+    message: 'a newer host frame',
+  });
+  assert.deepEqual(clientOrder(lastFrame(host)), keys);
+  viewer.press('q');
+  assert.equal(await viewer.waitForExit(), 0);
+  host.press('q');
+  assert.equal(await host.waitForExit(), 0);
+  await assert.rejects(lstat(socketPath), {code: 'ENOENT'});
+});
