@@ -107,13 +107,21 @@ export async function attachCommand(argv: readonly string[]): Promise<number> {
   const cli = meow(help, {
     importMeta: import.meta,
     argv: [...argv],
+    description: 'The dashboard of a running udp-heartbeat server',
     flags: {},
-    allowUnknownFlags: false,
+    // Told here in one line, as every other mistake is.
+    allowUnknownFlags: true,
   });
   const fail = (message: string, exitCode: number) => {
     process.stderr.write(`udp-heartbeat: ${message}\n`);
     return exitCode;
   };
+
+  const unknown = Object.keys(cli.flags)[0];
+  if (unknown !== undefined) {
+    const flag = unknown.length === 1 ? `-${unknown}` : `--${unknown}`;
+    return fail(`attach: unknown flag ${flag} (see --help)`, 2);
+  }
 
   let socketPath: string;
   try {

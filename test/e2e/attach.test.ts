@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import {once} from 'node:events';
 import {chmod, mkdtemp, readFile, rm, lstat} from 'node:fs/promises';
+import {createServer, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
 import {parse} from 'csv-parse/sync';
+import {
+  controlProtocolVersion,
+  encodeFrame,
+} from '../../source/control/control-protocol.js';
+import type {EngineInfo} from '../../source/engine/types.js';
 import {CliProcess} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 import {PtyCli} from '../helpers/pty-cli.js';
@@ -453,26 +460,6 @@ test("y at a viewer's idle prompt shuts the server down; every viewer prints the
   await waitForLogged(service, 'stop');
 });
 
-test('attach to nothing, to a missing socket or to a bad port: one line and an exit code', async () => {
-  const directory = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-attach-'));
-  cleanups.push(async () => rm(directory, {recursive: true, force: true}));
-  const missing = new PtyCli(['attach', path.join(directory, 'none.sock')]);
-  assert.equal(await missing.waitForExit(), 1);
-  assert.match(
-    missing.text(),
-    /udp-heartbeat: attach: nothing at .*none\.sock.*; is a server running with --control\?/v,
-  );
-  const badPort = new PtyCli(['attach', '99999']);
-  assert.equal(await badPort.waitForExit(), 2);
-  assert.match(
-    badPort.text(),
-    /attach: port 99999 is not allowed; expected 1024-65535/v,
-  );
-  for (const viewer of [missing, badPort]) {
-    assert.doesNotMatch(viewer.text(), /\bat .+:\d+:\d+/v, 'no stack trace');
-  }
-});
-
 test('a server with its own dashboard and --control: the host and a viewer keep their own views', async () => {
   const directory = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-attach-'));
   await chmod(directory, 0o700);
@@ -535,4 +522,105 @@ test('a server with its own dashboard and --control: the host and a viewer keep 
   host.press('q');
   assert.equal(await host.waitForExit(), 0);
   await assert.rejects(lstat(socketPath), {code: 'ENOENT'});
+});
+
+// Never read: the viewer refuses the version before it looks.
+// eslint-disable-next-line @typescript-eslint/consistent-type-assertions
+const noInfo = {} as EngineInfo;
+
+/** A socket that answers as the test says, not as a server would. */
+async function fakeServer(
+  socketPath: string,
+  answer: (socket: Socket) => void,
+): Promise<void> {
+  const server = createServer(answer);
+  server.listen(socketPath);
+  await once(server, 'listening');
+  cleanups.push(() => {
+    server.close();
+  });
+}
+
+/** Attaches to `target` and returns its exit code and what it printed. */
+async function attachFails(
+  target: readonly string[],
+): Promise<{code: number; text: string}> {
+  const viewer = new PtyCli(['attach', ...target]);
+  cleanups.push(() => {
+    viewer.kill();
+  });
+  const code = await viewer.waitForExit(20_000);
+  const text = viewer.text().trim();
+  assert.doesNotMatch(text, /\bat .+:\d+:\d+/v, 'no stack trace');
+  assert.equal(text.split('\n').length, 1, `one line, not:\n${text}`);
+  return {code, text};
+}
+
+test('attach to nothing, a dead server, another version, garbage, a bad port or flag: one line and an exit code', async () => {
+  const directory = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-attach-'));
+  await chmod(directory, 0o700);
+  cleanups.push(async () => rm(directory, {recursive: true, force: true}));
+
+  const missing = await attachFails([path.join(directory, 'none.sock')]);
+  assert.equal(missing.code, 1);
+  assert.match(
+    missing.text,
+    /^udp-heartbeat: attach: nothing at .*none\.sock.*; is a server running with --control\?$/v,
+  );
+
+  // A server killed outright leaves its socket behind, with nothing listening.
+  const service = await startService(['--idle-timeout', '0']);
+  service.cli.child.kill('SIGKILL');
+  await service.cli.exit();
+  const dead = await attachFails([service.socketPath]);
+  assert.equal(dead.code, 1);
+  assert.match(dead.text, /attach: nothing is listening at .*c\.sock/v);
+
+  const newer = path.join(directory, 'newer.sock');
+  await fakeServer(newer, (socket) => {
+    socket.write(
+      encodeFrame({
+        type: 'hello',
+        version: controlProtocolVersion + 1,
+        pid: 1,
+        info: noInfo,
+      }),
+    );
+  });
+  const version = await attachFails([newer]);
+  assert.equal(version.code, 1);
+  assert.match(
+    version.text,
+    new RegExp(
+      `speaks control protocol ${controlProtocolVersion + 1}; this udp-heartbeat speaks ${controlProtocolVersion}`,
+      'v',
+    ),
+  );
+
+  const garbage = path.join(directory, 'garbage.sock');
+  await fakeServer(garbage, (socket) => {
+    socket.write(Buffer.from([0, 0, 0, 3, 0xff, 0x00, 0x42]));
+  });
+  const noise = await attachFails([garbage]);
+  assert.equal(noise.code, 1);
+  assert.match(
+    noise.text,
+    /attach: the server sent a frame that does not decode/v,
+  );
+
+  const silent = path.join(directory, 'silent.sock');
+  await fakeServer(silent, () => undefined);
+  const quiet = await attachFails([silent]);
+  assert.equal(quiet.code, 1);
+  assert.match(quiet.text, /did not answer as a udp-heartbeat control socket/v);
+
+  const badPort = await attachFails(['99999']);
+  assert.equal(badPort.code, 2);
+  assert.match(
+    badPort.text,
+    /attach: port 99999 is not allowed; expected 1024-65535/v,
+  );
+  const badFlag = await attachFails(['--bogus']);
+  assert.equal(badFlag.code, 2);
+  assert.match(badFlag.text, /attach: unknown flag --bogus/v);
 });
