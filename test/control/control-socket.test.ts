@@ -237,6 +237,24 @@ describe('--control from the built CLI', () => {
     assert.equal(await next.cli.exit(), 0);
   });
 
+  test('a path longer than a Unix socket allows is one line and exit 2', async () => {
+    const directory = await privateDirectory();
+    const long = path.join(directory, `${'x'.repeat(120)}.sock`);
+    const {code, stderr} = await runCli([
+      '--output',
+      'text',
+      '--port',
+      String(await freePort()),
+      '--control',
+      long,
+    ]);
+    assert.equal(code, 2);
+    assert.match(
+      oneLine(stderr),
+      /--control: .* is too long for a Unix socket \(at most 107 bytes\)/v,
+    );
+  });
+
   test('a file that is not a socket is left alone: one line, exit 2', async () => {
     const directory = await privateDirectory();
     const file = path.join(directory, 'notes.txt');
