@@ -8,11 +8,11 @@ import {startFleetWatch, type FleetWatch} from './alerts/fleet-watch.js';
 import {startDemoFleet, type DemoFleet} from './client/demo-fleet.js';
 import type {ServerOptions} from './config/server-options.js';
 import type {ControlServer} from './control/control-server.js';
-import {rowRecord} from './engine/client-row.js';
 import {initialQuery} from './engine/engine-core.js';
 import {startLocalEngine} from './engine/local-engine.js';
-import type {EngineFinal, EngineHandle} from './engine/types.js';
+import type {EngineHandle} from './engine/types.js';
 import {startWorkerEngine} from './engine/worker-engine.js';
+import {finalSummaryText} from './output/final-summary.js';
 import {createHeadlessSink, skippedLineFor} from './output/headless-sink.js';
 import {createLineWriter, type LineWriter} from './output/line-writer.js';
 import {newSessionId} from './output/session-id.js';
@@ -52,29 +52,6 @@ async function writeOut(text: string): Promise<void> {
   });
 }
 
-/** The exit summary, from what the engine handed back (or the last snapshot it published). */
-async function summaryText(
-  final: EngineFinal,
-  options: ServerOptions,
-): Promise<string> {
-  // Loaded only at the end: the summary's table is drawn with Ink.
-  const {formatSummary} = await import('./output/summary.js');
-  const {snapshot} = final;
-  return formatSummary({
-    listening: snapshot.info.listening,
-    startedAt: snapshot.info.startedAt,
-    endedAt: final.endedAt,
-    lossPercent: snapshot.lossPercent,
-    lossChanged: snapshot.lossChanged,
-    seed: snapshot.info.seed,
-    totals: snapshot.runTotals,
-    clients: final.clients.map((row) => rowRecord(row)),
-    clientCount: snapshot.clientCount,
-    resets: snapshot.resets,
-    logPath: options.logPath,
-  });
-}
-
 type Session = {
   readonly options: ServerOptions;
   readonly engine: EngineHandle;
@@ -102,7 +79,7 @@ async function shutDown(session: Session, failure?: string): Promise<never> {
   await writer?.flush();
   // JSON output stays one object per line: its summary is the `summary` events.
   if (options.output !== 'json') {
-    await writeOut(`${await summaryText(final, options)}\n`);
+    await writeOut(`${await finalSummaryText(final, options.logPath)}\n`);
   }
 
   if (failure !== undefined) {

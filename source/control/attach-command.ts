@@ -5,9 +5,8 @@ systemd), drawn from the snapshots its control socket sends. `q` detaches and th
 */
 import process from 'node:process';
 import meow from 'meow';
-import {rowRecord} from '../engine/client-row.js';
 import {initialQuery} from '../engine/engine-core.js';
-import type {EngineFinal} from '../engine/types.js';
+import {finalSummaryText} from '../output/final-summary.js';
 import {defaultControlPath} from './control-path.js';
 import {
   AttachError,
@@ -71,24 +70,6 @@ export function resolveAttachTarget(
   }
 
   return target;
-}
-
-async function summaryOf(final: EngineFinal): Promise<string> {
-  const {formatSummary} = await import('../output/summary.js');
-  const {snapshot} = final;
-  return formatSummary({
-    listening: snapshot.info.listening,
-    startedAt: snapshot.info.startedAt,
-    endedAt: final.endedAt,
-    lossPercent: snapshot.lossPercent,
-    lossChanged: snapshot.lossChanged,
-    seed: snapshot.info.seed,
-    totals: snapshot.runTotals,
-    clients: final.clients.map((row) => rowRecord(row)),
-    clientCount: snapshot.clientCount,
-    resets: snapshot.resets,
-    logPath: snapshot.info.logFile,
-  });
 }
 
 async function writeOut(text: string): Promise<void> {
@@ -192,7 +173,9 @@ export async function attachCommand(argv: readonly string[]): Promise<number> {
     });
     remote.onStopped((final) => {
       void end(async () => {
-        await writeOut(`${await summaryOf(final)}\n`);
+        await writeOut(
+          `${await finalSummaryText(final, final.snapshot.info.logFile)}\n`,
+        );
         return 0;
       });
     });
