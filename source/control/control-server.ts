@@ -103,6 +103,19 @@ export async function startControlServer(
     }
   };
 
+  // Viewers with the same view are sent the same snapshot: it is serialized once.
+  let encoded: {sequence: number; frame: Buffer} | undefined;
+  const snapshotFrame = (snapshot: EngineSnapshot): Buffer => {
+    if (encoded?.sequence !== snapshot.sequence) {
+      encoded = {
+        sequence: snapshot.sequence,
+        frame: encodeFrame({type: 'snapshot', snapshot}),
+      };
+    }
+
+    return encoded.frame;
+  };
+
   const refuse = (viewer: Viewer, reason: string) => {
     write(viewer.socket, {type: 'refused', reason});
     viewer.socket.end();
@@ -201,7 +214,9 @@ export async function startControlServer(
         }
 
         viewer.lastSequence = snapshot.sequence;
-        write(socket, {type: 'snapshot', snapshot});
+        if (!socket.destroyed && socket.writable) {
+          socket.write(snapshotFrame(snapshot));
+        }
       },
     };
     viewers.add(viewer);
