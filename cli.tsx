@@ -25,7 +25,8 @@ const server = {
   usage: `
     $ udp-heartbeat [flags]          serve heartbeats, with a live dashboard on a terminal
     $ udp-heartbeat client [flags]   send heartbeats (udp-heartbeat client --help)
-    $ udp-heartbeat replay FILE      play a --log file back (udp-heartbeat replay --help)`,
+    $ udp-heartbeat replay FILE      play a --log file back (udp-heartbeat replay --help)
+    $ udp-heartbeat attach [PATH|PORT]  draw the dashboard of a server run with --control`,
   flags: serverFlags,
   examples: `
     $ udp-heartbeat --demo
@@ -95,6 +96,13 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (argv[0] === 'attach') {
+    // Loaded only to attach: the dashboard of a server that runs elsewhere.
+    const {attachCommand} = await import('./source/control/attach-command.js');
+    process.exitCode = await attachCommand(argv.slice(1));
+    return;
+  }
+
   if (argv[0] === 'replay') {
     // Loaded only to replay, as serving loads only what serving needs.
     const {replayCommand} = await import('./source/replay/replay-command.js');
@@ -117,18 +125,27 @@ async function main(): Promise<void> {
   try {
     await serve(options);
   } catch (error) {
-    const [{LogOpenError}, {MetricsListenError}, {BindError}] =
-      await Promise.all([
-        import('./source/output/csv-log.js'),
-        import('./source/output/metrics-server.js'),
-        import('./source/server/bind-socket.js'),
-      ]);
+    const [
+      {LogOpenError},
+      {MetricsListenError},
+      {BindError},
+      {ControlPathError},
+    ] = await Promise.all([
+      import('./source/output/csv-log.js'),
+      import('./source/output/metrics-server.js'),
+      import('./source/server/bind-socket.js'),
+      import('./source/control/control-path.js'),
+    ]);
     if (error instanceof LogOpenError) {
       fail(error.message, 2);
     }
 
     if (error instanceof BindError) {
       fail(error.message, 1);
+    }
+
+    if (error instanceof ControlPathError) {
+      fail(error.message, error.exitCode);
     }
 
     if (error instanceof MetricsListenError) {

@@ -79,6 +79,25 @@ export const layerZones = [
     message:
       'the UI reads the engine only through its interface (engine/types.ts)',
   },
+  {
+    target: './source/control',
+    from: ['./source/server', './source/store', './source/protocol'],
+    message:
+      'the control socket carries the engine interface (snapshots, commands), never its parts',
+  },
+  {
+    target: [
+      './source/protocol',
+      './source/store',
+      './source/server',
+      './source/engine',
+      './source/ui',
+      './source/output',
+    ],
+    from: './source/control',
+    message:
+      'only serving and the CLI start the control socket or attach to one',
+  },
 ];
 
 /** @type {import('xo').FlatXoConfig} */

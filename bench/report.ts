@@ -346,6 +346,34 @@ function latencyChecks(
   ];
 }
 
+/** Round trips with ten viewers attached over the control socket against headless alone. */
+function viewersCheck(
+  scenarios: readonly ScenarioResult[],
+  clients: number,
+  ratePerSecond: number,
+): TargetCheck {
+  const name = `${clients} clients at ${ratePerSecond}/s: round trip p99, ten viewers vs headless`;
+  const headless = find(scenarios, 'headless', clients);
+  const viewers = find(scenarios, 'viewers', clients);
+  if (headless === undefined || viewers === undefined) {
+    return {
+      name,
+      measured: 'not measured',
+      target: '≤ 2 × headless + 2 ms',
+      pass: undefined,
+    };
+  }
+
+  const withViewers = viewers.fixed.rtt.p99;
+  const without = headless.fixed.rtt.p99;
+  return {
+    name,
+    measured: `${number(withViewers, 2)} ms vs ${number(without, 2)} ms (replies ${number(replyRatio(viewers.fixed), 4)})`,
+    target: '≤ 2 × headless + 2 ms',
+    pass: withViewers <= 2 * without + 2,
+  };
+}
+
 function measuredCheck(
   name: string,
   value: number | undefined,
@@ -397,9 +425,10 @@ function startupCheck(
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const {scenarios, memory, frame, startup} = results;
   const checks: TargetCheck[] = [
-    ...latencyGroups.flatMap(({clients, ratePerSecond}) =>
-      latencyChecks(scenarios, clients, ratePerSecond),
-    ),
+    ...latencyGroups.flatMap(({clients, ratePerSecond, viewers}) => [
+      ...latencyChecks(scenarios, clients, ratePerSecond),
+      ...(viewers ? [viewersCheck(scenarios, clients, ratePerSecond)] : []),
+    ]),
     ratioCheck(
       'headless, 100 clients: replies/s vs baseline',
       find(scenarios, 'headless', 100),

@@ -94,7 +94,7 @@ const groups: ScenarioSpec[][] = [
     {name: `dashboard, ${clients}`, kind: 'dashboard', clients},
   ]),
   // Round trips with and without the dashboard, at the rates of the engine issue.
-  ...latencyGroups.map(({clients, ratePerSecond}): ScenarioSpec[] => [
+  ...latencyGroups.map(({clients, ratePerSecond, viewers}): ScenarioSpec[] => [
     {
       name: `latency headless, ${clients}`,
       kind: 'headless',
@@ -107,6 +107,17 @@ const groups: ScenarioSpec[][] = [
       clients,
       latencyRatePerSecond: ratePerSecond,
     },
+    // Headless with ten viewers attached to its control socket, beside the same headless.
+    ...(viewers
+      ? [
+          {
+            name: `latency ten viewers, ${clients}`,
+            kind: 'viewers',
+            clients,
+            latencyRatePerSecond: ratePerSecond,
+          } as const,
+        ]
+      : []),
   ]),
 ];
 

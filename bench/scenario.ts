@@ -20,6 +20,7 @@ import {
   startDashboardServer,
   startEchoServer,
   startHeadlessServer,
+  startViewersServer,
   waitForReply,
   type ServerKind,
   type ServerProcess,
@@ -89,6 +90,10 @@ export function startServer(
     case 'dashboard': {
       return startDashboardServer(paths.cli, port, paths.repo);
     }
+
+    case 'viewers': {
+      return startViewersServer(paths.cli, port, paths.repo);
+    }
   }
 }
 
@@ -101,6 +106,7 @@ export async function startAndWait(
   const server = startServer(kind, port, paths);
   try {
     await waitForReply(port, 20_000, server.isAlive);
+    await server.ready?.();
     if (kind === 'dashboard') {
       const deadline = Date.now() + 20_000;
       while (server.frameTimes.length === 0) {

@@ -5,6 +5,9 @@ the benchmark: every child is registered when spawned and killed on the way out,
 import {spawn, type ChildProcess} from 'node:child_process';
 import dgram from 'node:dgram';
 import {once} from 'node:events';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import pty from 'node-pty';
 import {echoServerArguments} from './echo-server.js';
@@ -83,7 +86,7 @@ export async function waitForReply(
   }
 }
 
-export type ServerKind = 'echo' | 'headless' | 'dashboard';
+export type ServerKind = 'echo' | 'headless' | 'dashboard' | 'viewers';
 
 export type ServerProcess = {
   readonly kind: ServerKind;
@@ -93,6 +96,8 @@ export type ServerProcess = {
   readonly frameTimes: readonly number[];
   /** The last output kept, to explain a failure. */
   tail(): string;
+  /** Resolves once what the server needs besides its socket is in place (viewers attached). */
+  ready?: () => Promise<void>;
   isAlive(): boolean;
   /** SIGSTOP: a paused server uses no CPU while another one is measured. */
   pause(): void;
@@ -209,6 +214,84 @@ export function startHeadlessServer(
     port,
     cwd,
   );
+}
+
+/**
+ * The server headless with `--control`, and `viewers` viewers attached to it from a process of
+ * their own (control-viewers.ts), each with a view of its own.
+ */
+export function startViewersServer(
+  cliPath: string,
+  port: number,
+  cwd: string,
+  viewers = 10,
+): ServerProcess {
+  const directory = mkdtempSync(path.join(tmpdir(), 'udp-heartbeat-bench-'));
+  const socketPath = path.join(directory, 'control.sock');
+  const server = spawnNode(
+    'viewers',
+    [
+      cliPath,
+      '--output',
+      'text',
+      '--quiet',
+      '--control',
+      socketPath,
+      ...serverArguments(port),
+    ],
+    port,
+    cwd,
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(cwd, 'bench', 'control-viewers.ts'),
+      '--socket',
+      socketPath,
+      '--viewers',
+      String(viewers),
+    ],
+    {cwd, stdio: ['ignore', 'pipe', 'pipe']},
+  );
+  let exited = false;
+  const unregister = registerChild(() => {
+    if (!exited) {
+      child.kill('SIGKILL');
+    }
+  });
+  child.on('exit', () => {
+    exited = true;
+    unregister();
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    output = keepTail(output, chunk);
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      if (chunk.includes('ready')) {
+        resolve();
+      }
+    });
+    child.on('exit', (code) => {
+      reject(new Error(`the viewers exited (${code}): ${output}`));
+    });
+  });
+  ready.catch(() => undefined);
+  return {
+    ...server,
+    tail: () => `${server.tail()}${output}`,
+    ready: async () => ready,
+    async stop(graceMs = 5000) {
+      await stopChild(child, () => exited, graceMs);
+      await server.stop(graceMs);
+      rmSync(directory, {recursive: true, force: true});
+    },
+  };
 }
 
 /** Ink writes each frame between these (synchronized output) on a terminal. */

@@ -7,10 +7,10 @@ import process from 'node:process';
 import {startFleetWatch, type FleetWatch} from './alerts/fleet-watch.js';
 import type {DemoFleet} from './client/demo-fleet.js';
 import type {ServerOptions} from './config/server-options.js';
-import {rowRecord} from './engine/client-row.js';
+import type {ControlServer} from './control/control-server.js';
 import {initialQuery} from './engine/engine-core.js';
 import {startLocalEngine} from './engine/local-engine.js';
-import type {EngineFinal, EngineHandle} from './engine/types.js';
+import type {EngineHandle} from './engine/types.js';
 import {createHeadlessSink, skippedLineFor} from './output/headless-sink.js';
 import {createLineWriter, type LineWriter} from './output/line-writer.js';
 import {newSessionId} from './output/session-id.js';
@@ -66,29 +66,6 @@ async function startDashboardEngine(
   });
 }
 
-/** The exit summary, from what the engine handed back (or the last snapshot it published). */
-async function summaryText(
-  final: EngineFinal,
-  options: ServerOptions,
-): Promise<string> {
-  // Loaded only at the end: the summary's table is drawn with Ink.
-  const {formatSummary} = await import('./output/summary.js');
-  const {snapshot} = final;
-  return formatSummary({
-    listening: snapshot.info.listening,
-    startedAt: snapshot.info.startedAt,
-    endedAt: final.endedAt,
-    lossPercent: snapshot.lossPercent,
-    lossChanged: snapshot.lossChanged,
-    seed: snapshot.info.seed,
-    totals: snapshot.runTotals,
-    clients: final.clients.map((row) => rowRecord(row)),
-    clientCount: snapshot.clientCount,
-    resets: snapshot.resets,
-    logPath: options.logPath,
-  });
-}
-
 type Session = {
   readonly options: ServerOptions;
   readonly engine: EngineHandle;
@@ -96,6 +73,7 @@ type Session = {
   readonly demo: DemoFleet | undefined;
   readonly watch: FleetWatch;
   screen: DashboardScreen | undefined;
+  control: ControlServer | undefined;
 };
 
 /**
@@ -109,11 +87,14 @@ async function shutDown(session: Session, failure?: string): Promise<never> {
   // Hooks still running get a moment, so that their failures are recorded before the log closes.
   await watch.close();
   const final = await engine.stop();
+  // Viewers are told the server has stopped, with what its summary prints.
+  await session.control?.close(final);
   await session.screen?.close();
   await writer?.flush();
   // JSON output stays one object per line: its summary is the `summary` events.
   if (options.output !== 'json') {
-    await writeOut(`${await summaryText(final, options)}\n`);
+    const {finalSummaryText} = await import('./output/final-summary.js');
+    await writeOut(`${await finalSummaryText(final, options.logPath)}\n`);
   }
 
   if (failure !== undefined) {
@@ -121,6 +102,40 @@ async function shutDown(session: Session, failure?: string): Promise<never> {
   }
 
   process.exit(failure === undefined ? 0 : failureExitCode);
+}
+
+async function checkControlPath(options: ServerOptions): Promise<void> {
+  const {clearStaleSocket, defaultControlPath, prepareControlDirectory} =
+    await import('./control/control-path.js');
+  const path = options.control?.path ?? defaultControlPath(options.port);
+  await prepareControlDirectory(path);
+  if (options.control?.path !== undefined) {
+    await clearStaleSocket(path);
+  }
+}
+
+/**
+ * Opens the control socket for `attach`. A path that cannot be used ends the run at once, the way
+ * a busy port does: the engine is stopped quietly and the caller reports the ControlPathError.
+ */
+async function startControl(
+  options: ServerOptions,
+  engine: EngineHandle,
+  onShutdown: () => void,
+): Promise<ControlServer> {
+  const [{startControlServer}, {defaultControlPath}] = await Promise.all([
+    import('./control/control-server.js'),
+    import('./control/control-path.js'),
+  ]);
+  try {
+    return await startControlServer(engine, {
+      path: options.control?.path ?? defaultControlPath(engine.info.port),
+      onShutdown,
+    });
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
 }
 
 /**
@@ -143,6 +158,11 @@ export async function serve(options: ServerOptions): Promise<void> {
           whenOutputCloses.stop?.();
         },
       });
+  if (options.control !== undefined) {
+    // A directory others can enter, or a path a live server holds, fails before anything is bound.
+    await checkControlPath(options);
+  }
+
   const watch = await startFleetWatch(options, session);
   let engine: EngineHandle;
   try {
@@ -170,6 +190,7 @@ export async function serve(options: ServerOptions): Promise<void> {
     demo: await startDemo(options, engine),
     watch,
     screen: undefined,
+    control: undefined,
   };
   watch.attach(engine);
   let stopping: Promise<never> | undefined;
@@ -195,9 +216,20 @@ export async function serve(options: ServerOptions): Promise<void> {
   // waiting for it.
   void writer?.flush();
 
+  // SIGUSR1 reopens the log at its path, as nginx does: logrotate moves the file, then signals.
+  process.on('SIGUSR1', () => {
+    engine.send({type: 'reopen-log'});
+  });
+
+  if (options.control !== undefined) {
+    state.control = await startControl(options, engine, () => {
+      stop();
+    });
+  }
+
   if (tui) {
     const {showDashboard} = await import('./ui/show-dashboard.js');
-    state.screen = showDashboard(engine, {
+    state.screen = showDashboard(state.control?.hostView() ?? engine, {
       onQuit() {
         stop();
       },

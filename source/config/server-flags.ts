@@ -77,6 +77,11 @@ export const serverFlags = {
     placeholder: 'N',
     help: 'with --metrics, per-client series for the N clients seen most recently (default 0)',
   },
+  control: {
+    type: 'string',
+    placeholder: '[PATH]',
+    help: 'serve a control socket that udp-heartbeat attach draws the dashboard from (default: off; PATH defaults to $XDG_RUNTIME_DIR/udp-heartbeat/PORT.sock)',
+  },
   onChange: {
     type: 'string',
     placeholder: 'COMMAND',

@@ -35,6 +35,11 @@ export type ServerOptions = FleetOptions & {
   readonly demoClients: number;
   /** `--client-key`: tell clients apart by address and port, by address alone, or by name. */
   readonly clientKey: ClientKeyMode;
+  /**
+   * `--control`: a control socket for `attach`; `path` undefined for the default place (which
+   * depends on the port bound). Undefined when off.
+   */
+  readonly control: {readonly path: string | undefined} | undefined;
   /** Whether to colour output (the dashboard, the exit summary), decided once at start. */
   readonly color: boolean;
 };
@@ -179,6 +184,10 @@ export function parseServerFlags(
       flags.clientKey === undefined
         ? 'address'
         : parseChoiceFlag('client-key', flags.clientKey, clientKeyModes),
+    control:
+      flags.control === undefined
+        ? undefined
+        : {path: flags.control === '' ? undefined : flags.control},
     color: resolveColor(
       flags.color,
       terminal.colorEnvironment ?? {env: {}, isTTY: false},

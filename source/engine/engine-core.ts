@@ -262,6 +262,11 @@ export class EngineCore {
         break;
       }
 
+      case 'reopen-log': {
+        void this.#log?.reopen();
+        break;
+      }
+
       case 'hook-error': {
         this.#hookError = command.detail;
         parts.emit('hook-error', command.detail, command.client);

@@ -156,6 +156,8 @@ export type EngineCommand =
   | {readonly type: 'freeze'; readonly frozen: boolean}
   | {readonly type: 'dismiss-idle'}
   | {readonly type: 'mute'; readonly muted: boolean}
+  /** SIGUSR1: the log is closed and opened again at its path (after logrotate moved it). */
+  | {readonly type: 'reopen-log'}
   /** An alert hook failed on the host: a `hook-error` event (log, output, header). */
   | {
       readonly type: 'hook-error';

@@ -36,6 +36,13 @@ export type CsvLog = {
   write(event: HeartbeatEvent): void;
   /** Writes everything queued and closes the file; afterwards the file ends with complete rows. Never rejects. */
   close(): Promise<void>;
+  /**
+   * Finishes the write under way, closes the file and opens the path again (SIGUSR1, after
+   * logrotate moved the file): rows queued meanwhile go to the new file, none lost or doubled. If
+   * the path cannot be opened, writing goes on to the old file and the failure is reported.
+   * Never rejects.
+   */
+  reopen(): Promise<void>;
   /** The latest write failure, if any, for the dashboard's header. */
   lastError(): string | undefined;
   /** Events that were not written: failed writes, more than the disk could take, events after close. */
@@ -125,9 +132,10 @@ export async function openCsvLog(
   const flushIntervalMs = options.flushIntervalMs ?? 100;
   const batchEvents = options.batchEvents ?? 2000;
   const maxPendingEvents = options.maxPendingEvents ?? 100_000;
-  const {handle, empty} = await openForAppend(path);
+  const opened = await openForAppend(path);
+  let {handle} = opened;
 
-  let headerPending = empty;
+  let headerPending = opened.empty;
   let pending: HeartbeatEvent[] = [];
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -140,6 +148,8 @@ export async function openCsvLog(
   let notWritten = 0;
   /** A failed write left part of a row behind: the next write starts on a new line. */
   let partialRow = false;
+  /** A reopen under way: no write starts until the new file is in place. */
+  let reopening: Promise<void> | undefined;
 
   function report(message: string): void {
     lastError = message;
@@ -182,9 +192,11 @@ export async function openCsvLog(
     }
 
     let offset = 0;
+    // One batch goes to one file, whatever a reopen does meanwhile.
+    const target = handle;
     try {
       while (offset < buffer.length) {
-        const {bytesWritten} = await handle.write(
+        const {bytesWritten} = await target.write(
           buffer,
           offset,
           buffer.length - offset,
@@ -217,12 +229,21 @@ export async function openCsvLog(
   }
 
   function moreToWrite(): boolean {
+    // A reopen waits for the batch under way only: rows queued after it go to the new file.
+    if (reopening !== undefined) {
+      return false;
+    }
+
     return pending.length >= batchEvents || (closing && pending.length > 0);
   }
 
   function startWriting(): void {
     clearTimer();
-    if (writing !== undefined || (pending.length === 0 && !headerPending)) {
+    if (
+      reopening !== undefined ||
+      writing !== undefined ||
+      (pending.length === 0 && !headerPending)
+    ) {
       return;
     }
 
@@ -248,9 +269,34 @@ export async function openCsvLog(
     timerDelayMs = delayMs;
   }
 
+  async function reopenFile(): Promise<void> {
+    clearTimer();
+    // The write under way finishes on the old file; none starts while `reopening` is set.
+    await writing;
+    const old = handle;
+    try {
+      const next = await openForAppend(path);
+      handle = next.handle;
+      headerPending = next.empty;
+      partialRow = false;
+    } catch (error) {
+      report(
+        `log reopen failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
+
+    try {
+      await old.close();
+    } catch (error) {
+      report(`log close failed: ${describeSystemError(error)}`);
+    }
+  }
+
   async function close(): Promise<void> {
     closing = true;
     clearTimer();
+    await reopening;
     while (writing !== undefined || pending.length > 0) {
       startWriting();
       await writing;
@@ -290,6 +336,18 @@ export async function openCsvLog(
     async close() {
       closed ??= close();
       return closed;
+    },
+    async reopen() {
+      if (closing) {
+        return;
+      }
+
+      // Signals in a burst: one reopen after the one under way is enough.
+      reopening ??= reopenFile().finally(() => {
+        reopening = undefined;
+        startWriting();
+      });
+      return reopening;
     },
     lastError: () => lastError,
     notWritten: () => notWritten,

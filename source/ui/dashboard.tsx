@@ -51,6 +51,8 @@ export type DashboardProps = {
   readonly engine: EngineView;
   /** Shut down (`q`, Ctrl+C, `y` at the idle prompt): the host owns the process. */
   readonly onQuit: () => void;
+  /** `y` at the idle prompt, when it means more than quitting (a viewer shuts the server down). */
+  readonly onShutdown?: () => void;
   /** Terminal lines, instead of what stdout reports (tests: ink-testing-library reports none). */
   readonly rows?: number;
   /** Terminal columns, instead of what stdout reports. */
@@ -76,6 +78,7 @@ const renderFault = faultInjected('render');
 export function Dashboard({
   engine,
   onQuit,
+  onShutdown,
   rows,
   columns,
   replay,
@@ -378,8 +381,8 @@ export function Dashboard({
   }, []);
   const quitWhenIdle = useCallback(() => {
     answerIdle();
-    onQuit();
-  }, [answerIdle, onQuit]);
+    (onShutdown ?? onQuit)();
+  }, [answerIdle, onQuit, onShutdown]);
   const dismissIdle = useCallback(() => {
     answerIdle();
     engine.send({type: 'dismiss-idle'});

@@ -12,6 +12,8 @@ export type DashboardScreen = {
 export type ShowDashboardOptions = {
   /** `q`, Ctrl+C, `y` at the idle prompt. */
   readonly onQuit: () => void;
+  /** `y` at the idle prompt, when it is not quitting (an attached viewer shuts the server down). */
+  readonly onShutdown?: () => void;
   /** A component threw: the dashboard is gone, the host shuts down. */
   readonly onCrash: (error: Error) => void;
   /** A replay's clock: the dashboard shows a recorded run, with the replay's keys. */
@@ -31,6 +33,7 @@ export function showDashboard(
         engine={engine}
         replay={options.replay}
         onQuit={options.onQuit}
+        onShutdown={options.onShutdown}
       />
     </ErrorBoundary>,
     // Frames come from the engine ten times a second; Ink's own limit only has to let them through.

@@ -121,6 +121,7 @@ function fullRun(
     make('dashboard', 50, [90]),
     make('headless', 1000, [90]),
     make('dashboard', 1000, [90]),
+    make('viewers', 1000, [90]),
     make('echo', 100, [100, 100]),
     make('headless', 100, [85, 80]),
     make('echo', 10_000, [100, 100]),
@@ -139,13 +140,13 @@ const startup = {
 test('every target passes when every figure is within it', () => {
   const bench = {...results(fullRun()), startup};
   const checks = checkTargets(bench);
-  assert.equal(checks.length, 15);
+  assert.equal(checks.length, 16);
   assert.deepEqual(
     checks.filter((check) => check.pass !== true).map((check) => check.name),
     [],
   );
   const report = formatReport(bench);
-  assert.equal(report.match(/ PASS$/gmv)?.length, 15);
+  assert.equal(report.match(/ PASS$/gmv)?.length, 16);
   assert.doesNotMatch(report, /MISS/v);
 });
 
@@ -164,6 +165,9 @@ test('targets miss by the figures that fall short, and say n/a for what was not 
           fixed: phase({rtt: {count: 100, p50: 1, p99: 7, max: 9}}),
         },
         'headless, 1000': {fixed: phase({sent: 20_000, replied: 19_000})},
+        'viewers, 1000': {
+          fixed: phase({rtt: {count: 100, p50: 1, p99: 50, max: 60}}),
+        },
         'headless, 100': {
           saturate: combineSegments([
             phase({repliesPerSecond: 79, replied: 79, generatorBusyShare: 0.5}),
@@ -189,6 +193,7 @@ test('targets miss by the figures that fall short, and say n/a for what was not 
   for (const expected of [
     /^50 clients at 100\/s: round trip p99/v,
     /^1000 clients at 2000\/s: reply ratio/v,
+    /^1000 clients at 2000\/s: round trip p99, ten viewers vs headless/v,
     /^headless, 100 clients: replies\/s vs baseline/v,
     /^dashboard, 10000 clients: replies\/s vs headless/v,
     /^dashboard, 10000 clients: reply ratio/v,

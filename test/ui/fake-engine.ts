@@ -112,7 +112,8 @@ export class FakeEngine implements EngineView {
         break;
       }
 
-      case 'hook-error': {
+      case 'hook-error':
+      case 'reopen-log': {
         break;
       }
     }
