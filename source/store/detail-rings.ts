@@ -80,6 +80,11 @@ class CodeRingPool {
     return this.#chunks[Math.floor(id / ringsPerChunk)]!;
   }
 
+  /** Bytes of the chunks cut so far. */
+  get byteLength(): number {
+    return this.#chunks.length * this.size * ringsPerChunk * 2;
+  }
+
   offset(id: number): number {
     return (id % ringsPerChunk) * this.size;
   }
@@ -108,6 +113,22 @@ export class DetailRings {
   #stateCounts = new Uint8Array(64);
   #stateNext = new Uint8Array(64);
   #capacity = 64;
+
+  /** Bytes of every typed array behind the rings, chunks and per-slot bookkeeping. */
+  get byteLength(): number {
+    return (
+      this.#small.byteLength +
+      this.#full.byteLength +
+      this.#delayRings.byteLength +
+      this.#delayCounts.byteLength +
+      this.#delayNext.byteLength +
+      this.#delayFull.byteLength +
+      this.#stateTimes.byteLength +
+      this.#states.byteLength +
+      this.#stateCounts.byteLength +
+      this.#stateNext.byteLength
+    );
+  }
 
   /** Makes room for `slot` and clears it: a new client starts with empty rings. */
   clear(slot: number): void {

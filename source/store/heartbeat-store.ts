@@ -1,7 +1,8 @@
 import type {Clock} from '../clock.js';
 import type {Heartbeat, MalformedReason} from '../protocol/types.js';
 import {clientKey, hostKey, type ClientKeyMode} from './client-key.js';
-import {ClientState} from './client-state.js';
+import {ClientColumns, ClientState} from './client-state.js';
+import {ClientTable} from './client-table.js';
 import {DelayHistogram} from './delay-histogram.js';
 import {DetailRings} from './detail-rings.js';
 import {HeartbeatRate} from './heartbeat-rate.js';
@@ -99,6 +100,8 @@ export class HeartbeatStore implements StoreView {
   #newest: ClientState | undefined = undefined;
   /** Clients by slot, and beside them the time each one's state next changes without a packet. */
   readonly #slots: ClientState[] = [];
+  /** Every client's numbers, by slot, and the cursors that read them. */
+  readonly #columns = new ClientColumns(new ClientTable());
   #deadlines = new Float64Array(64);
 
   constructor(options: HeartbeatStoreOptions) {
@@ -149,6 +152,19 @@ export class HeartbeatStore implements StoreView {
       lost: cleared.lost + this.#lost,
       gapsFound: this.#gapsFound,
     };
+  }
+
+  /**
+   * Bytes of the typed arrays the store keeps for its clients (rings, deadlines, per-client
+   * numbers): a deterministic measure of its memory, where the heap's own figures move with GC.
+   */
+  typedArrayBytes(): number {
+    return (
+      this.#deadlines.byteLength +
+      this.#columns.table.byteLength +
+      this.#rings.byteLength +
+      this.#detail.byteLength
+    );
   }
 
   /** Every delay since the start, bucketed (a plain copy). */
@@ -522,9 +538,15 @@ export class HeartbeatStore implements StoreView {
       this.#evict(this.#oldest, now);
     }
 
-    const client = this.#byHost
-      ? new ClientState(address, port, now, hostKey(address))
-      : new ClientState(address, port, now);
+    const slot = this.#slots.length;
+    const client = new ClientState(
+      address,
+      port,
+      now,
+      this.#byHost ? hostKey(address) : clientKey(address, port),
+      this.#columns,
+      slot,
+    );
     const entry = this.#byAddress.get(address);
     if (entry === undefined) {
       this.#byAddress.set(address, client);
@@ -541,7 +563,6 @@ export class HeartbeatStore implements StoreView {
     }
 
     this.#append(client);
-    client.slot = this.#slots.length;
     this.#slots.push(client);
     if (client.slot === this.#deadlines.length) {
       const grown = new Float64Array(this.#deadlines.length * 2);
@@ -582,18 +603,21 @@ export class HeartbeatStore implements StoreView {
     }
 
     this.#unlink(client);
-    this.#detail.release(client.slot);
+    const {slot} = client;
+    this.#detail.release(slot);
+    client.liveness.release(this.#rings);
+    client.detach();
     // Fill the hole with the last slot so the deadline scan stays dense.
     const last = this.#slots.pop()!;
     if (last !== client) {
-      this.#slots[client.slot] = last;
-      this.#deadlines[client.slot] = this.#deadlines[last.slot]!;
-      this.#detail.move(last.slot, client.slot);
-      last.slot = client.slot;
+      const lastSlot = last.slot;
+      this.#slots[slot] = last;
+      this.#deadlines[slot] = this.#deadlines[lastSlot]!;
+      this.#detail.move(lastSlot, slot);
+      this.#columns.table.copy(lastSlot, slot);
+      last.moveTo(slot);
     }
 
-    client.slot = -1;
-    client.liveness.release(this.#rings);
     this.#byState[client.state]--;
   }
 

@@ -107,10 +107,19 @@ export class RingPool {
   offset(id: number): number {
     return (id % this.#perChunk) * this.#size;
   }
+
+  /** Bytes of the chunks cut so far. */
+  get byteLength(): number {
+    return this.#chunks.length * this.#size * this.#perChunk * 2;
+  }
 }
 
 /** The interval rings of one store's clients: a small ring first, a full one once it fills. */
 export class IntervalRings {
   readonly small = new RingPool(smallRingSize, smallRingsPerChunk);
   readonly full = new RingPool(fullRingSize, fullRingsPerChunk);
+
+  get byteLength(): number {
+    return this.small.byteLength + this.full.byteLength;
+  }
 }

@@ -1,4 +1,18 @@
 import {
+  ClientTable,
+  detectorArrivalsField,
+  detectorCountField,
+  detectorNextField,
+  detectorPushesField,
+  detectorRingField,
+  detectorShiftField,
+  detectorSumField,
+  detectorSumOfSquaresField,
+  f64PerSlot,
+  i32PerSlot,
+  u8PerSlot,
+} from './client-table.js';
+import {
   decodeInterval,
   encodeInterval,
   fullRingSize,
@@ -118,6 +132,7 @@ export function clientPhi(
  * intervals with running sums, from which it tells how long a silence may last before the client
  * is late and stopped. Arrivals are O(1).
  *
+ * Its state is a client's numbers in a `ClientTable`: the detector is a cursor over one slot.
  * The intervals live in a ring cut from shared chunks (`IntervalRings`): 8 until it fills, then
  * 100, so a client with few heartbeats stays small. Each is a 16-bit code (`encodeInterval`) that
  * keeps it to 0.08 % of its length (exact in whole milliseconds up to 2 s), far finer than any
@@ -127,16 +142,24 @@ export function clientPhi(
  * exactly every 100 arrivals so float error cannot drift.
  */
 export class LivenessDetector {
-  /** Ring id in the small pool while it holds up to 8 intervals, then in the full pool; -1 before the first. */
-  #ringId = -1;
-  #count = 0;
-  #next = 0;
-  #pushesSinceExact = 0;
-  #shift = 0;
-  #sum = 0;
-  #sumOfSquares = 0;
-  /** Arrivals since (and with) the one that ended the latest stop, or since the first; counted up to `arrivalsBetweenOutages`. */
-  #arrivalsSinceStop = 0;
+  /** The slot read and written: set it to move the cursor to another client. */
+  slot: number;
+  readonly #table: ClientTable;
+
+  /**
+   * The detector's state lives in a `ClientTable` at `slot`: a detector of its own by default,
+   * or a cursor that the store points at one client after another.
+   */
+  constructor(table?: ClientTable, slot = 0) {
+    if (table === undefined) {
+      this.#table = new ClientTable(1);
+      this.#table.clear(0, 0);
+    } else {
+      this.#table = table;
+    }
+
+    this.slot = slot;
+  }
 
   /** How many intervals the detector holds (at most 100). */
   get intervalCount(): number {
@@ -151,6 +174,72 @@ export class LivenessDetector {
   /** Population standard deviation of the held intervals, undefined while there are none. */
   get stdDevMs(): number | undefined {
     return this.#count === 0 ? undefined : this.#stdDev();
+  }
+
+  /** Ring id in the small pool while it holds up to 8 intervals, then in the full pool; -1 before the first. */
+  get #ringId(): number {
+    return this.#table.i32[this.slot * i32PerSlot + detectorRingField]!;
+  }
+
+  set #ringId(id: number) {
+    this.#table.i32[this.slot * i32PerSlot + detectorRingField] = id;
+  }
+
+  get #count(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorCountField]!;
+  }
+
+  set #count(count: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorCountField] = count;
+  }
+
+  get #next(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorNextField]!;
+  }
+
+  set #next(next: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorNextField] = next;
+  }
+
+  get #pushesSinceExact(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorPushesField]!;
+  }
+
+  set #pushesSinceExact(pushes: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorPushesField] = pushes;
+  }
+
+  /** Arrivals since (and with) the one that ended the latest stop, or since the first; counted up to `arrivalsBetweenOutages`. */
+  get #arrivalsSinceStop(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorArrivalsField]!;
+  }
+
+  set #arrivalsSinceStop(arrivals: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorArrivalsField] = arrivals;
+  }
+
+  get #shift(): number {
+    return this.#table.f64[this.slot * f64PerSlot + detectorShiftField]!;
+  }
+
+  set #shift(shift: number) {
+    this.#table.f64[this.slot * f64PerSlot + detectorShiftField] = shift;
+  }
+
+  get #sum(): number {
+    return this.#table.f64[this.slot * f64PerSlot + detectorSumField]!;
+  }
+
+  set #sum(sum: number) {
+    this.#table.f64[this.slot * f64PerSlot + detectorSumField] = sum;
+  }
+
+  get #sumOfSquares(): number {
+    return this.#table.f64[this.slot * f64PerSlot + detectorSumOfSquaresField]!;
+  }
+
+  set #sumOfSquares(sum: number) {
+    this.#table.f64[this.slot * f64PerSlot + detectorSumOfSquaresField] = sum;
   }
 
   /**
