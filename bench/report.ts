@@ -577,8 +577,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
               frameRateHolds(scenario.frames!) && scenario.frames!.low >= 9,
           ),
         },
+    ...engineChecks(results.engine),
   );
-  checks.push(...engineChecks(results.engine));
   return checks;
 }
 

@@ -116,7 +116,7 @@ export class EngineCore {
   #building = false;
   #rebuild = false;
   #cancelBuild: (() => void) | undefined;
-  #frozen: {rows: ClientRow[]; at: number} | undefined;
+  #frozen: {rows: ClientRecord[]; at: number} | undefined;
   #freezing: (() => void) | undefined;
   readonly #resets: number[] = [];
   #logError: string | undefined;
@@ -369,22 +369,17 @@ export class EngineCore {
     );
   }
 
-  /** Copies of every client, in slices: what a frozen view reads. */
-  *#copyClients(): SlicedWork<ClientRow[]> {
-    const rows: ClientRow[] = [];
-    const {store} = this;
-    for (let index = 0; index < store.clientCount; index++) {
-      const record = store.clientAt(index);
-      if (record !== undefined) {
-        rows.push(toClientRow(record));
-      }
-
-      if (index % itemsPerYield === itemsPerYield - 1) {
-        yield;
-      }
+  /**
+   * Still copies of every client, in slices: what a frozen view reads. The store copies its
+   * table of numbers slot for slot, so a copy costs a small object per client, not a row.
+   */
+  *#copyClients(): SlicedWork<ClientRecord[]> {
+    const copy = this.store.stillCopy();
+    while (copy.step(itemsPerYield)) {
+      yield;
     }
 
-    return rows;
+    return copy.records;
   }
 
   /** Builds and publishes a snapshot; one at a time, the next one right after if asked meanwhile. */
@@ -450,7 +445,7 @@ export class EngineCore {
         query.count,
         frozen.at,
       );
-      rows = [...window.rows];
+      rows = window.rows.map((record) => toClientRow(record));
       ({start, total} = window);
     }
 

@@ -129,7 +129,28 @@ export class ClientState implements ClientRecord {
     this.port = port;
     this.#columns = columns;
     this.#at = slot;
-    columns.table.clear(slot, now);
+    if (!Number.isNaN(now)) {
+      columns.table.clear(slot, now);
+    }
+  }
+
+  /**
+   * A still copy of this client over `columns`, a copy of its store's table whose slot `slot`
+   * already holds its numbers: what a frozen view reads while the store goes on.
+   */
+  copyOnto(columns: ClientColumns): ClientState {
+    // NaN: the slot is filled already and must not be cleared.
+    const copy = new ClientState(
+      this.address,
+      this.port,
+      Number.NaN,
+      this.key,
+      columns,
+      this.#at,
+    );
+    copy.label = this.label;
+    copy.state = this.state;
+    return copy;
   }
 
   /** The client's slot in its store, -1 once it left it (or when it was made on its own). */

@@ -117,6 +117,23 @@ export class ClientTable {
     this.u8.fill(0, slot * u8PerSlot, (slot + 1) * u8PerSlot);
   }
 
+  /** Copies the numbers of slots `from` to `from + count - 1` into `into`, at the same slots. */
+  copySlots(from: number, count: number, into: ClientTable): void {
+    const end = from + count;
+    into.f64.set(
+      this.f64.subarray(from * f64PerSlot, end * f64PerSlot),
+      from * f64PerSlot,
+    );
+    into.i32.set(
+      this.i32.subarray(from * i32PerSlot, end * i32PerSlot),
+      from * i32PerSlot,
+    );
+    into.u8.set(
+      this.u8.subarray(from * u8PerSlot, end * u8PerSlot),
+      from * u8PerSlot,
+    );
+  }
+
   /** Copies the numbers of slot `from` into slot `to` (of this table or of `into`). */
   copy(from: number, to: number, into: ClientTable = this): void {
     into.f64.set(

@@ -195,6 +195,42 @@ export class HeartbeatStore implements StoreView {
     return result;
   }
 
+  /**
+   * A still copy of every client, in steps: `step(count)` copies the numbers and records of the
+   * next `count` slots (a few hundred, so that no step holds the thread for long) and says
+   * whether more remain; `records` is the copy. The numbers are copied slot for slot from the
+   * store's table into one of the same layout, so each copied record costs only its small
+   * object: nothing is boxed and no row of 29 fields is built per client. A slot's numbers and
+   * record are copied in the same step, so they agree; a client that arrives after the first
+   * step is not in the copy.
+   */
+  stillCopy(): {
+    readonly records: ClientRecord[];
+    step(count: number): boolean;
+  } {
+    const source = this.#columns.table;
+    const clientCount = this.#slots.length;
+    const table = new ClientTable(clientCount);
+    const columns = new ClientColumns(table, true);
+    const records: ClientRecord[] = [];
+    const slots = this.#slots;
+    let next = 0;
+    return {
+      records,
+      step(count) {
+        const last = Math.min(clientCount, slots.length);
+        const end = Math.min(last, next + count);
+        source.copySlots(next, end - next, table);
+        for (let slot = next; slot < end; slot++) {
+          records.push(slots[slot]!.copyOnto(columns));
+        }
+
+        next = end;
+        return next < last;
+      },
+    };
+  }
+
   /** Whether the record is still one of this store's clients (it was not forgotten or evicted). */
   tracks(record: ClientRecord): boolean {
     return record instanceof ClientState && record.slot >= 0;
