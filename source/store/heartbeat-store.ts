@@ -693,18 +693,17 @@ export class HeartbeatStore implements StoreView {
    */
   #arrive(client: ClientState, now: number, isHeartbeat: boolean): void {
     const before = client.state;
-    // NaN for a new client: its first datagram ends no silence.
-    const silence = now - client.lastSeen;
-    const {liveness} = client;
-    liveness.arrive(silence, before === 'stopped', this.#rings);
-    client.lastSeen = now;
-    const deadAfterMs = this.#deadAfterMs;
-    this.#deadlines[client.slot] =
-      now +
-      Math.min(
-        liveness.lateAfterMs(deadAfterMs),
-        liveness.stoppedAfterMs(deadAfterMs),
-      );
+    // Read only when the silence ends a state (its event says how long): never for an alive one.
+    const previousSeen = before === 'alive' ? 0 : client.lastSeen;
+    // Also sets lastSeen and the deadline, with no double boxed on the way.
+    client.liveness.arriveAt(
+      now,
+      before === 'stopped',
+      this.#rings,
+      this.#deadAfterMs,
+      this.#deadlines,
+      client.slot,
+    );
     if (before === 'alive') {
       return;
     }
@@ -712,6 +711,7 @@ export class HeartbeatStore implements StoreView {
     this.#setState(client, 'alive');
     this.#detail.pushState(client.slot, now, 'alive');
     if (this.#sink !== undefined) {
+      const silence = now - previousSeen;
       this.#emit(
         'resumed',
         client,

@@ -12,7 +12,7 @@ multiple of 4 ms up to 8 s (the rhythms heartbeats keep), otherwise within 0.08 
 detector sums the values the codes stand for, so its sums agree with an exact recount, and its
 deadlines move by no more than the same 0.08 %, far below any heartbeat's own jitter.
 */
-const unitsPerMs = 8;
+export const unitsPerMs = 8;
 const significandLimit = 2048;
 const halfSignificand = 1024;
 const largestCode = 0xff_ff;
@@ -23,7 +23,15 @@ export function encodeInterval(ms: number): number {
     return 0;
   }
 
-  const units = Math.round(ms * unitsPerMs);
+  return encodeUnits(Math.round(ms * unitsPerMs));
+}
+
+/**
+ * The code of a whole number of eighths of a millisecond (not negative): what `encodeInterval`
+ * does after rounding. The packet path calls this one, with a small integer, so that no double
+ * is boxed to make the call.
+ */
+export function encodeUnits(units: number): number {
   if (units < significandLimit) {
     return units;
   }

@@ -9,12 +9,14 @@ import {
   detectorSumField,
   detectorSumOfSquaresField,
   f64PerSlot,
+  lastSeenField,
   i32PerSlot,
   u8PerSlot,
 } from './client-table.js';
 import {
   decodeInterval,
-  encodeInterval,
+  encodeUnits,
+  unitsPerMs,
   fullRingSize,
   smallRingSize,
   type IntervalRings,
@@ -256,6 +258,30 @@ export class LivenessDetector {
    * A late client that sends again records its silence: it was slow, not gone.
    */
   arrive(silenceMs: number, endsStop: boolean, rings: IntervalRings): void {
+    // The silence as a last arrival at 0 and this one at `silenceMs`: the table holds the times.
+    this.#table.f64[this.slot * f64PerSlot + lastSeenField] = Number.isNaN(
+      silenceMs,
+    )
+      ? Number.NaN
+      : 0;
+    this.arriveAt(silenceMs, endsStop, rings, undefined, undefined, 0);
+  }
+
+  /**
+   * The store's arrival at `now`: the silence since the client's last datagram (the table's
+   * lastSeen, NaN before the first) ends, and is recorded as `arrive` says; lastSeen becomes
+   * `now`, and `deadlines[index]` the time the client next changes state without a datagram.
+   * Every double stays in the table or in a local: a double passed to or returned from a call
+   * that is not inlined is boxed, and this runs for every datagram.
+   */
+  arriveAt(
+    now: number,
+    endsStop: boolean,
+    rings: IntervalRings,
+    deadAfterMs: number | undefined,
+    deadlines: Float64Array | undefined,
+    index: number,
+  ): void {
     let keepInterval = true;
     if (endsStop) {
       keepInterval = this.#arrivalsSinceStop < arrivalsBetweenOutages;
@@ -264,9 +290,40 @@ export class LivenessDetector {
       this.#arrivalsSinceStop++;
     }
 
-    if (keepInterval && !Number.isNaN(silenceMs)) {
-      this.#push(Math.max(0, silenceMs), rings);
+    const {f64} = this.#table;
+    const base = this.slot * f64PerSlot;
+    if (keepInterval && !Number.isNaN(f64[base + lastSeenField]!)) {
+      this.#push(now, rings);
     }
+
+    f64[base + lastSeenField] = now;
+    if (deadlines === undefined) {
+      return;
+    }
+
+    // lateAfterMs and stoppedAfterMs, written out: the earlier of the two. Branch-free of
+    // doubles (a double that flows out of a branch is boxed), so every value stays unboxed.
+    const count = this.#count;
+    const some = count === 0 ? 0 : 1;
+    const divisor = count === 0 ? 1 : count;
+    const meanOfShifted = f64[base + detectorSumField]! / divisor;
+    const mean =
+      some * (f64[base + detectorShiftField]! + meanOfShifted) +
+      (1 - some) * defaultIntervalMs;
+    const variance =
+      some *
+      (f64[base + detectorSumOfSquaresField]! / divisor -
+        meanOfShifted * meanOfShifted);
+    const sigma = Math.max(Math.sqrt(Math.max(0, variance)), mean / 4);
+    const fixed = deadAfterMs === undefined ? 0 : 1;
+    const limit = deadAfterMs ?? 0;
+    const late = 2 * mean + (1 - fixed) * sigma * lateZ;
+    const phiStopped = Math.max(
+      2 * mean + sigma * stoppedZ,
+      (1 - some) * firstIntervalStoppedMs,
+    );
+    const stopped = fixed * limit + (1 - fixed) * phiStopped;
+    deadlines[index] = now + Math.min(late, stopped);
   }
 
   /**
@@ -346,7 +403,12 @@ export class LivenessDetector {
     return this.#count > smallRingSize ? rings.full : rings.small;
   }
 
-  #push(interval: number, rings: IntervalRings): void {
+  /** Records the interval from the table's lastSeen to `now` (never negative). */
+  #push(now: number, rings: IntervalRings): void {
+    const interval = Math.max(
+      0,
+      now - this.#table.f64[this.slot * f64PerSlot + lastSeenField]!,
+    );
     let pool: RingPool;
     if (this.#ringId < 0) {
       pool = rings.small;
@@ -370,7 +432,8 @@ export class LivenessDetector {
     }
 
     // Sum the value that the ring's code stands for, so the sums agree with an exact recount.
-    const code = encodeInterval(interval);
+    // encodeInterval(interval), rounded here: the call then takes a small integer, not a double.
+    const code = encodeUnits(Math.round(interval * unitsPerMs));
     const stored = decodeInterval(code);
     chunk[index] = code;
     const added = stored - this.#shift;
