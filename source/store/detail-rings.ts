@@ -50,15 +50,18 @@ const ringsPerChunk = 1024;
 /** Fixed-size rings of 16-bit codes cut from shared chunks, with a free list. */
 class CodeRingPool {
   readonly size: number;
-  readonly #chunks: Uint16Array[] = [];
-  readonly #free: number[] = [];
+  #chunks: Uint16Array[] = [];
+  #free: number[] = [];
   #allocated = 0;
+  /** Rings handed out and not given back. */
+  #live = 0;
 
   constructor(size: number) {
     this.size = size;
   }
 
   allocate(): number {
+    this.#live++;
     const reused = this.#free.pop();
     if (reused !== undefined) {
       return reused;
@@ -72,7 +75,15 @@ class CodeRingPool {
     return id;
   }
 
+  /** Gives a ring back; with none left in use, lets go of the chunks (see `RingPool`). */
   release(id: number): void {
+    if (--this.#live === 0) {
+      this.#chunks = [];
+      this.#free = [];
+      this.#allocated = 0;
+      return;
+    }
+
     this.#free.push(id);
   }
 

@@ -79,9 +79,11 @@ const fullRingsPerChunk = 256;
 export class RingPool {
   readonly #size: number;
   readonly #perChunk: number;
-  readonly #chunks: Uint16Array[] = [];
-  readonly #free: number[] = [];
+  #chunks: Uint16Array[] = [];
+  #free: number[] = [];
   #allocated = 0;
+  /** Rings handed out and not given back. */
+  #live = 0;
 
   constructor(size: number, perChunk: number) {
     this.#size = size;
@@ -90,6 +92,7 @@ export class RingPool {
 
   /** A ring id, from the free list or a new (zeroed) place. */
   allocate(): number {
+    this.#live++;
     const reused = this.#free.pop();
     if (reused !== undefined) {
       return reused;
@@ -103,7 +106,19 @@ export class RingPool {
     return id;
   }
 
+  /**
+   * Gives a ring back. When none is left in use the pool lets go of its chunks and its free
+   * list: small rings are where every client starts, and once a fleet's clients have all moved
+   * to full rings they would otherwise stay cut, 16 bytes and a free-list entry a client.
+   */
   release(id: number): void {
+    if (--this.#live === 0) {
+      this.#chunks = [];
+      this.#free = [];
+      this.#allocated = 0;
+      return;
+    }
+
     this.#free.push(id);
   }
 

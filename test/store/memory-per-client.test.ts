@@ -10,6 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import {bytesPerSlot, ClientTable} from '../../source/store/client-table.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
+import {RingPool} from '../../source/store/interval-rings.js';
 
 const clients = 20_000;
 const start = 1_764_000_000_000;
@@ -67,10 +68,29 @@ test('a client with a full window costs the store under 800 bytes of typed array
   assert.equal(store.detailOf(store.clientAt(0)!)!.intervalsMs.length, 10);
   const typedPerClient = store.typedArrayBytes() / clients;
   // 200 B of intervals and 200 of delays (100 of each, 16-bit codes), 232 B of numbers, the
-  // state changes and deadlines; and the small rings the clients started in.
+  // state changes and deadlines; the small rings the clients started in are given back.
   assert.ok(
-    typedPerClient > 600 && typedPerClient < 800,
+    typedPerClient > 600 && typedPerClient < 770,
     `${typedPerClient} B of typed arrays per client`,
   );
   assert.ok(perClient < 1100, `${perClient} B per client in all`);
+});
+
+test('a ring pool lets go of its chunks once no ring is in use, and cuts new ones after', () => {
+  const pool = new RingPool(8, 4);
+  const ids = Array.from({length: 6}, () => pool.allocate());
+  assert.equal(pool.byteLength, 2 * 4 * 8 * 2);
+  for (const id of ids.slice(0, 5)) {
+    pool.release(id);
+  }
+
+  assert.equal(pool.byteLength, 2 * 4 * 8 * 2, 'one ring still in use');
+  pool.release(ids[5]!);
+  assert.equal(pool.byteLength, 0);
+  const id = pool.allocate();
+  assert.equal(pool.byteLength, 4 * 8 * 2);
+  assert.deepEqual(
+    [...pool.chunk(id).subarray(pool.offset(id), 8)],
+    [0, 0, 0, 0, 0, 0, 0, 0],
+  );
 });
