@@ -405,43 +405,53 @@ export class LivenessDetector {
 
   /** Records the interval from the table's lastSeen to `now` (never negative). */
   #push(now: number, rings: IntervalRings): void {
-    const interval = Math.max(
-      0,
-      now - this.#table.f64[this.slot * f64PerSlot + lastSeenField]!,
-    );
+    // The table's fields read once into locals and written back once: this runs per heartbeat.
+    const {f64, i32, u8} = this.#table;
+    const base = this.slot * f64PerSlot;
+    const intBase = this.slot * i32PerSlot;
+    const byteBase = this.slot * u8PerSlot;
+    const interval = Math.max(0, now - f64[base + lastSeenField]!);
+    const count = u8[byteBase + detectorCountField]!;
     let pool: RingPool;
-    if (this.#ringId < 0) {
+    if (i32[intBase + detectorRingField]! < 0) {
       pool = rings.small;
-      this.#ringId = pool.allocate();
-      this.#shift = interval;
-    } else if (this.#count === smallRingSize) {
+      i32[intBase + detectorRingField] = pool.allocate();
+      f64[base + detectorShiftField] = interval;
+    } else if (count === smallRingSize) {
       pool = rings.full;
       this.#moveToFullRing(rings);
     } else {
-      pool = this.#pool(rings);
+      pool = count > smallRingSize ? rings.full : rings.small;
     }
 
-    const chunk = pool.chunk(this.#ringId);
-    const index = pool.offset(this.#ringId) + this.#next;
-    if (this.#count === intervalWindowSize) {
-      const evicted = decodeInterval(chunk[index]!) - this.#shift;
-      this.#sum -= evicted;
-      this.#sumOfSquares -= evicted * evicted;
+    const ringId = i32[intBase + detectorRingField]!;
+    const chunk = pool.chunk(ringId);
+    const next = u8[byteBase + detectorNextField]!;
+    const index = pool.offset(ringId) + next;
+    const shift = f64[base + detectorShiftField]!;
+    let sum = f64[base + detectorSumField]!;
+    let sumOfSquares = f64[base + detectorSumOfSquaresField]!;
+    if (count === intervalWindowSize) {
+      const evicted = decodeInterval(chunk[index]!) - shift;
+      sum -= evicted;
+      sumOfSquares -= evicted * evicted;
     } else {
-      this.#count++;
+      u8[byteBase + detectorCountField] = count + 1;
     }
 
     // Sum the value that the ring's code stands for, so the sums agree with an exact recount.
     // encodeInterval(interval), rounded here: the call then takes a small integer, not a double.
     const code = encodeUnits(Math.round(interval * unitsPerMs));
-    const stored = decodeInterval(code);
     chunk[index] = code;
-    const added = stored - this.#shift;
-    this.#sum += added;
-    this.#sumOfSquares += added * added;
-    this.#next = this.#next + 1 === intervalWindowSize ? 0 : this.#next + 1;
-    if (++this.#pushesSinceExact === intervalWindowSize) {
-      this.#recount(chunk, pool.offset(this.#ringId));
+    const added = decodeInterval(code) - shift;
+    f64[base + detectorSumField] = sum + added;
+    f64[base + detectorSumOfSquaresField] = sumOfSquares + added * added;
+    u8[byteBase + detectorNextField] =
+      next + 1 === intervalWindowSize ? 0 : next + 1;
+    const pushes = u8[byteBase + detectorPushesField]! + 1;
+    u8[byteBase + detectorPushesField] = pushes;
+    if (pushes === intervalWindowSize) {
+      this.#recount(chunk, pool.offset(ringId));
     }
   }
 
