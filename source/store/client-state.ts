@@ -8,7 +8,6 @@ import {
   delayMaxField,
   delayMinField,
   delaySumField,
-  detectorCountField,
   detectorRingField,
   droppedField,
   droppedSinceReplyField,
@@ -179,13 +178,13 @@ export class ClientState implements ClientRecord {
 
   /**
    * The client leaves its store: its numbers move to a single slot of its own, so that a reader
-   * still holding it reads what it last showed. Its interval ring was given back: it has none.
+   * still holding it reads what it last showed (its interval statistics too, from the sums).
+   * Its interval ring was given back: it holds no intervals.
    */
   detach(): void {
     const table = new ClientTable(1);
     this.#columns.table.copy(this.#at, 0, table);
     table.i32[detectorRingField] = -1;
-    table.u8[detectorCountField] = 0;
     this.#columns = new ClientColumns(table, true);
     this.#at = 0;
   }
