@@ -16,7 +16,7 @@ import {
 } from '../store/types.js';
 import {toClientRow} from './client-row.js';
 import {createRowSelector} from './row-selector.js';
-import {arraySource, type RowSource} from './select-rows.js';
+import type {RowSource} from './select-rows.js';
 import {itemsPerYield, runSliced, runToEnd, type SlicedWork} from './sliced.js';
 import type {
   ClientDetail,
@@ -116,7 +116,7 @@ export class EngineCore {
   #building = false;
   #rebuild = false;
   #cancelBuild: (() => void) | undefined;
-  #frozen: {rows: ClientRecord[]; at: number} | undefined;
+  #frozen: {source: RowSource<ClientRecord>; at: number} | undefined;
   #freezing: (() => void) | undefined;
   readonly #resets: number[] = [];
   #logError: string | undefined;
@@ -361,25 +361,25 @@ export class EngineCore {
     this.#freezing = runSliced(
       this.#copyClients(),
       this.#sliceBudgetMs,
-      (rows) => {
+      (source) => {
         this.#freezing = undefined;
-        this.#frozen = {rows, at};
+        this.#frozen = {source, at};
         this.#publish();
       },
     );
   }
 
   /**
-   * Still copies of every client, in slices: what a frozen view reads. The store copies its
-   * table of numbers slot for slot, so a copy costs a small object per client, not a row.
+   * A still copy of every client, in slices: what a frozen view reads. The store copies its
+   * table of numbers slot for slot and no object per client (see still-copy.ts).
    */
-  *#copyClients(): SlicedWork<ClientRecord[]> {
+  *#copyClients(): SlicedWork<RowSource<ClientRecord>> {
     const copy = this.store.stillCopy();
     while (copy.step(itemsPerYield)) {
       yield;
     }
 
-    return copy.records;
+    return copy;
   }
 
   /** Builds and publishes a snapshot; one at a time, the next one right after if asked meanwhile. */
@@ -419,7 +419,7 @@ export class EngineCore {
     // Counted before the pass: a client that arrives during it is in the next snapshot, in the
     // header and the rows alike.
     const clientCount =
-      frozen === undefined ? store.clientCount : frozen.rows.length;
+      frozen === undefined ? store.clientCount : frozen.source.clientCount;
     const countByState = store.countByState();
     let rows: ClientRow[];
     let start: number;
@@ -439,7 +439,7 @@ export class EngineCore {
       ({start, total} = window);
     } else {
       const window = yield* this.#selector.selectSliced(
-        arraySource(frozen.rows),
+        frozen.source,
         query,
         query.start,
         query.count,

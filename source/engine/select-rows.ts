@@ -33,6 +33,12 @@ export type RowQuery = {
 export type RowSource<R extends SortableRow = SortableRow> = {
   readonly clientCount: number;
   clientAt(index: number): R | undefined;
+  /**
+   * For a source whose `clientAt` answers with one cursor pointed at each client in turn (a
+   * still copy): a record of client `index` of its own, which a pass keeps. Without it, the
+   * records `clientAt` gives are kept as they are.
+   */
+  keep?(index: number): R;
 };
 
 /** A source over an array. */
@@ -142,10 +148,22 @@ export function ipv4Order(address: string, port: number): number {
   return (value * 256 + octet) * 65_536 + port;
 }
 
-/** Where a record goes in client order: a number for IPv4, its padded key for any other. */
-function clientOrderOf(record: SortableRow): number | string {
+/**
+ * Where a record goes in client order: a number for IPv4, its padded key for any other. A cursor
+ * (`transient`) is never a key of the cache: it stands for another client at the next read.
+ */
+function clientOrderOf(
+  record: SortableRow,
+  transient = false,
+): number | string {
   const order = ipv4Order(record.address, record.port);
-  return order < 0 ? clientKeyOf(record) : order;
+  if (order >= 0) {
+    return order;
+  }
+
+  return transient
+    ? clientSortKey(record.address, record.port)
+    : clientKeyOf(record);
 }
 
 /** Client order of two records, from their `clientOrderOf`: as their padded keys compare. */
@@ -159,9 +177,12 @@ function compareClientOrder(
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  // An IPv4 order beside a key: compare keys (rare: the other is not plain IPv4).
-  const aKey = typeof a === 'string' ? a : clientKeyOf(aRecord);
-  const bKey = typeof b === 'string' ? b : clientKeyOf(bRecord);
+  // An IPv4 order beside a key: compare keys (rare: the other is not plain IPv4). A number is
+  // only ever an IPv4 order, whose key is made here and not cached (its record may be a cursor).
+  const aKey =
+    typeof a === 'string' ? a : clientSortKey(aRecord.address, aRecord.port);
+  const bKey =
+    typeof b === 'string' ? b : clientSortKey(bRecord.address, bRecord.port);
   return aKey < bKey ? -1 : aKey > bKey ? 1 : 0;
 }
 
@@ -248,10 +269,11 @@ export function* filterAndSortSliced<R extends SortableRow>(
   for (let index = 0; index < source.clientCount; index++) {
     const record = source.clientAt(index);
     if (record !== undefined && matches(record, needle)) {
+      const kept = source.keep?.(index) ?? record;
       entries.push({
-        rank: order.rank(record),
-        client: clientOrderOf(record),
-        record,
+        rank: order.rank(kept),
+        client: clientOrderOf(kept),
+        record: kept,
       });
     }
 
@@ -381,7 +403,7 @@ function* selectFirst<R extends SortableRow>(
       if (!(byRank < 0)) {
         // Same rank (or both missing): the client decides.
         const byClient = compareClientOrder(
-          clientOrderOf(record),
+          clientOrderOf(record, source.keep !== undefined),
           record,
           worst.client,
           worst.record,
@@ -392,7 +414,8 @@ function* selectFirst<R extends SortableRow>(
       }
     }
 
-    buffer.push({rank, client: clientOrderOf(record), record});
+    const kept = source.keep?.(index) ?? record;
+    buffer.push({rank, client: clientOrderOf(kept), record: kept});
     if (buffer.length >= limit) {
       buffer.sort(compare);
       buffer = buffer.slice(0, k);

@@ -100,9 +100,10 @@ export class ClientColumns {
  * NaN (or -1) there and shown as undefined.
  */
 export class ClientState implements ClientRecord {
-  readonly key: string;
-  readonly address: string;
-  readonly port: number;
+  // Not readonly: a still copy's cursor is pointed at one client after another (`pointAt`).
+  key: string;
+  address: string;
+  port: number;
   /** The label of the latest heartbeat: set by the store, which shares one string per label. */
   label: string | undefined = undefined;
   state: Liveness = 'alive';
@@ -133,25 +134,6 @@ export class ClientState implements ClientRecord {
     }
   }
 
-  /**
-   * A still copy of this client over `columns`, a copy of its store's table whose slot `slot`
-   * already holds its numbers: what a frozen view reads while the store goes on.
-   */
-  copyOnto(columns: ClientColumns): ClientState {
-    // NaN: the slot is filled already and must not be cleared.
-    const copy = new ClientState(
-      this.address,
-      this.port,
-      Number.NaN,
-      this.key,
-      columns,
-      this.#at,
-    );
-    copy.label = this.label;
-    copy.state = this.state;
-    return copy;
-  }
-
   /** The client's slot in its store, -1 once it left it (or when it was made on its own). */
   get slot(): number {
     return this.#columns.own ? -1 : this.#at;
@@ -169,6 +151,24 @@ export class ClientState implements ClientRecord {
     const {liveness} = this.#columns;
     liveness.slot = this.#at;
     return liveness;
+  }
+
+  /**
+   * Points this record at another client of a still copy: its identity and the slot of its
+   * numbers in the copy's table. Only a still copy's cursor is ever pointed elsewhere.
+   */
+  pointAt(
+    record: ClientState,
+    label: string | undefined,
+    state: Liveness,
+    slot: number,
+  ): void {
+    this.key = record.key;
+    this.address = record.address;
+    this.port = record.port;
+    this.label = label;
+    this.state = state;
+    this.#at = slot;
   }
 
   /** The store moved the client's numbers to another slot (it filled a hole with its last one). */

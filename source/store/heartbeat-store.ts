@@ -3,6 +3,7 @@ import type {Heartbeat, MalformedReason} from '../protocol/types.js';
 import {clientKey, hostKey, type ClientKeyMode} from './client-key.js';
 import {ClientColumns, ClientState} from './client-state.js';
 import {ClientTable} from './client-table.js';
+import {StillCopy} from './still-copy.js';
 import {DelayHistogram} from './delay-histogram.js';
 import {DetailRings} from './detail-rings.js';
 import {HeartbeatRate} from './heartbeat-rate.js';
@@ -196,39 +197,11 @@ export class HeartbeatStore implements StoreView {
   }
 
   /**
-   * A still copy of every client, in steps: `step(count)` copies the numbers and records of the
-   * next `count` slots (a few hundred, so that no step holds the thread for long) and says
-   * whether more remain; `records` is the copy. The numbers are copied slot for slot from the
-   * store's table into one of the same layout, so each copied record costs only its small
-   * object: nothing is boxed and no row of 29 fields is built per client. A slot's numbers and
-   * record are copied in the same step, so they agree; a client that arrives after the first
-   * step is not in the copy.
+   * A still copy of every client, made in steps (`step(count)` copies the next `count` slots and
+   * says whether more remain), read by index like the store (see `StillCopy`).
    */
-  stillCopy(): {
-    readonly records: ClientRecord[];
-    step(count: number): boolean;
-  } {
-    const source = this.#columns.table;
-    const clientCount = this.#slots.length;
-    const table = new ClientTable(clientCount);
-    const columns = new ClientColumns(table, true);
-    const records: ClientRecord[] = [];
-    const slots = this.#slots;
-    let next = 0;
-    return {
-      records,
-      step(count) {
-        const last = Math.min(clientCount, slots.length);
-        const end = Math.min(last, next + count);
-        source.copySlots(next, end - next, table);
-        for (let slot = next; slot < end; slot++) {
-          records.push(slots[slot]!.copyOnto(columns));
-        }
-
-        next = end;
-        return next < last;
-      },
-    };
+  stillCopy(): StillCopy {
+    return new StillCopy(this.#columns.table, this.#slots);
   }
 
   /** Whether the record is still one of this store's clients (it was not forgotten or evicted). */

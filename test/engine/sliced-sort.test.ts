@@ -150,3 +150,42 @@ test('a filter over 100000 clients reads them a slice at a time too', () => {
   );
   assert.ok(mostReads <= itemsPerYield, `${mostReads} reads`);
 });
+
+test('a still copy of 100000 clients, read through one cursor, selects the rows the store does, by every column, and keeps records of their own', () => {
+  const copy = store.stillCopy();
+  while (copy.step(itemsPerYield)) {
+    // Copied in slices, as a freeze copies.
+  }
+
+  assert.equal(copy.clientCount, clients);
+  const live = countingSource(store).source;
+  for (const sort of sortColumns) {
+    const query: RowQuery = {sort, descending: sort !== 'client', filter: ''};
+    for (const first of [0, clients - 40, clients / 2]) {
+      const fromStore = createRowSelector().select(
+        live,
+        query,
+        first,
+        40,
+        start,
+      );
+      const fromCopy = createRowSelector().select(
+        copy,
+        query,
+        first,
+        40,
+        start,
+      );
+      assert.deepEqual(
+        fromCopy.rows.map((record) => record.key),
+        fromStore.rows.map((record) => record.key),
+        `${sort} from ${first}`,
+      );
+      assert.equal(new Set(fromCopy.rows).size, fromCopy.rows.length);
+      assert.deepEqual(
+        fromCopy.rows.map((record) => record.delayLastMs),
+        fromStore.rows.map((record) => record.delayLastMs),
+      );
+    }
+  }
+});

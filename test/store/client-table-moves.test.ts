@@ -70,7 +70,7 @@ test('an evicted client keeps what it showed; the client moved into its slot kee
   assert.equal(fourth.intervalMeanMs, undefined);
 });
 
-test('a still copy shows every client as it was, whatever the store records after', () => {
+test('a still copy shows every client as it was, whatever the store records after, through a cursor and kept records alike', () => {
   const {store, beat} = setup();
   for (let seq = 1; seq <= 5; seq++) {
     beat('192.0.2.1', seq, 5);
@@ -79,21 +79,36 @@ test('a still copy shows every client as it was, whatever the store records afte
 
   const copy = store.stillCopy();
   assert.equal(copy.step(1), true);
+  assert.equal(copy.clientCount, 1);
   assert.equal(copy.step(10), false);
-  const before = [...store.clients()].map((record) => figures(record));
-  const frozen = copy.records.map((record) => figures(record));
+  assert.equal(copy.clientCount, 2);
+  const byKey = (a: {key: string}, b: {key: string}) =>
+    a.key.localeCompare(b.key);
+  const before = [...store.clients()]
+    .map((record) => figures(record))
+    .toSorted(byKey);
+  const read = () =>
+    Array.from({length: copy.clientCount}, (_, index) =>
+      figures(copy.clientAt(index)!),
+    ).toSorted(byKey);
+  const kept = [0, 1].map((index) => copy.keep(index));
+  assert.deepEqual(read(), before);
   assert.deepEqual(
-    frozen.toSorted((a, b) => a.key.localeCompare(b.key)),
-    before.toSorted((a, b) => a.key.localeCompare(b.key)),
+    kept.map((record) => figures(record)).toSorted(byKey),
+    before,
   );
   for (let seq = 6; seq <= 8; seq++) {
     beat('192.0.2.1', seq, 50);
   }
 
-  assert.deepEqual(
-    copy.records.map((record) => figures(record)),
-    frozen,
-  );
+  store.evaluateLiveness(start + 60_000);
   assert.equal(store.get('192.0.2.1:5000')!.received, 8);
-  assert.ok(copy.records.every((record) => !store.tracks(record)));
+  assert.equal(store.get('192.0.2.1:5000')!.state, 'stopped');
+  assert.deepEqual(read(), before);
+  assert.deepEqual(
+    kept.map((record) => figures(record)).toSorted(byKey),
+    before,
+  );
+  assert.ok(kept.every((record) => !store.tracks(record)));
+  assert.equal(copy.clientAt(2), undefined);
 });
