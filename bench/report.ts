@@ -4,6 +4,7 @@ targets of the issue with PASS or MISS, and plain notes on what limited each mea
 functions of the results, so they are tested without running anything.
 */
 import {roundRatios, type MeasuredPhase, type Saturation} from './combine.js';
+import type {EngineBudgetsResult} from './engine-budgets.js';
 import type {FrameTimeResult} from './frame-time.js';
 import {latencyGroups} from './latency.js';
 import type {StartupResult} from './startup.js';
@@ -38,7 +39,67 @@ export type BenchResults = {
   readonly memory: MemoryResult | undefined;
   readonly frame: FrameTimeResult | undefined;
   readonly startup?: StartupResult | undefined;
+  /** The engine's memory per client and its pauses with 100000 clients. */
+  readonly engine?: EngineBudgetsResult | undefined;
 };
+
+/** Bytes a client with a full window may cost the engine. */
+export const clientBudgetBytes = 768;
+/** Longest task (garbage collection included) the engine's thread may run. */
+export const engineTaskBudgetMs = 5;
+
+/** The engine's budgets: memory per client, its longest task and its longest collection. */
+export function engineChecks(
+  engine: EngineBudgetsResult | undefined,
+): TargetCheck[] {
+  if (engine === undefined) {
+    return [
+      {
+        name: 'engine: memory per client with a full window (100000)',
+        measured: 'not measured',
+        target: `≤ ${clientBudgetBytes} B`,
+        pass: undefined,
+      },
+      {
+        name: 'engine: longest task, 100000 clients sorted, filtered, frozen',
+        measured: 'not measured',
+        target: `≤ ${engineTaskBudgetMs} ms`,
+        pass: undefined,
+      },
+      {
+        name: 'engine: longest garbage collection, same run',
+        measured: 'not measured',
+        target: `≤ ${engineTaskBudgetMs} ms`,
+        pass: undefined,
+      },
+    ];
+  }
+
+  return [
+    {
+      name: `engine: memory per client with a full window (${engine.clients}, heap and buffers)`,
+      measured: `${number(engine.heapPerClientBytes)} B (RSS ${number(engine.rssPerClientBytes)} B; typed arrays ${number(engine.typedArrayBytesPerClient)} B)`,
+      target: `≤ ${clientBudgetBytes} B`,
+      pass: engine.heapPerClientBytes <= clientBudgetBytes,
+    },
+    {
+      name: `engine: longest task, ${engine.clients} clients sorted, filtered, frozen at ${number(engine.ratePerSecond)}/s`,
+      measured: `${number(engine.longestTaskMs, 1)} ms (p99 ${number(engine.p99TaskMs, 1)} ms)`,
+      target: `≤ ${engineTaskBudgetMs} ms`,
+      pass: engine.longestTaskMs <= engineTaskBudgetMs,
+    },
+    {
+      name: 'engine: longest garbage collection, same run',
+      measured: `${number(engine.longestGcMs, 1)} ms (${engine.longestGcKind}; ${Object.entries(
+        engine.gcCounts,
+      )
+        .map(([kind, count]) => `${count} ${kind}`)
+        .join(', ')})`,
+      target: `≤ ${engineTaskBudgetMs} ms`,
+      pass: engine.longestGcMs <= engineTaskBudgetMs,
+    },
+  ];
+}
 
 export type TargetCheck = {
   readonly name: string;
@@ -436,6 +497,12 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       0.8,
     ),
     ratioCheck(
+      'headless, 1000 clients: replies/s vs baseline',
+      find(scenarios, 'headless', 1000),
+      find(scenarios, 'echo', 1000),
+      0.8,
+    ),
+    ratioCheck(
       'dashboard, 10000 clients: replies/s vs headless',
       find(scenarios, 'dashboard', 10_000),
       find(scenarios, 'headless', 10_000),
@@ -564,6 +631,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
               frameRateHolds(scenario.frames!) && scenario.frames!.low >= 9,
           ),
         },
+    ...engineChecks(results.engine),
   );
   return checks;
 }
@@ -654,6 +722,18 @@ export function formatReport(results: BenchResults): string {
   if (frame !== undefined) {
     sections.push(
       `frame: ${frame.clients} clients in a real store, ${frame.columns}×${frame.rows} terminal, ${frame.frameMs.length} frames: median ${number(frame.medianMs, 1)} ms, p90 ${number(frame.p90Ms, 1)} ms, max ${number(frame.maxMs, 1)} ms (event loop busy, median ${number(frame.busyMedianMs, 1)} ms); the store holds ${number(frame.heapPerClientBytes)} B per client there (heap and buffers, 11 heartbeats each: a full interval window)`,
+    );
+  }
+
+  const {engine} = results;
+  if (engine !== undefined) {
+    sections.push(
+      `engine: ${engine.clients} clients of eleven heartbeats each (a full window), filled in ${number(engine.fillSeconds, 1)} s: ${number(engine.heapPerClientBytes)} B of heap and buffers per client after a full GC, ${number(engine.rssPerClientBytes)} B of RSS, ${number(engine.typedArrayBytesPerClient)} B of it in typed arrays. Then ${number(engine.heartbeatsFed)} heartbeats at ${number(engine.ratePerSecond)}/s while the view went through ${engine.steps.length} steps; longest task per step: ${engine.steps
+        .map(
+          (step) =>
+            `${step} ${number(engine.longestTaskByStepMs[step] ?? Number.NaN, 1)} ms (GC ${number(engine.longestGcByStepMs[step] ?? 0, 1)} ms)`,
+        )
+        .join('; ')}`,
     );
   }
 

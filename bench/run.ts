@@ -13,6 +13,7 @@ import process from 'node:process';
 import {setTimeout as delay} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
+import type {EngineBudgetsResult} from './engine-budgets.js';
 import type {FrameTimeResult} from './frame-time.js';
 import {GeneratorClient} from './generator-client.js';
 import {measureMemory, type MemoryResult} from './memory.js';
@@ -35,12 +36,14 @@ const help = `
 
   Measures, under the same load from the bundled generator: a bare node:dgram echo server (the
   baseline), the server headless, and the server with its dashboard in a pseudo-terminal, with 100
-  and with 10000 clients; then resident memory with 100000 clients and one dashboard frame with
-  100000 clients. Linux only. Traffic stays on 127.0.0.0/8.
+  and with 10000 clients, and the echo and headless with 1000; then resident memory with 100000
+  clients, the engine's memory per client and its longest task and garbage collection with 100000
+  clients, and one dashboard frame with 100000 clients. Linux only. Traffic stays on 127.0.0.0/8.
 
   Options
     --quick        shorter phases (about a minute and a half instead of about four)
-    --only TEXT    run only what names hold TEXT (scenarios, \`memory\`, \`frame\`, \`startup\`); \`a|b\` for either
+    --only TEXT    run only what names hold TEXT (scenarios, \`memory\`, \`engine\`, \`frame\`,
+                   \`startup\`); \`a|b\` for either
     --inflight N   heartbeats kept outstanding at saturation (default 1024)
     --no-spin      let the generator sleep rather than poll while it waits at saturation
     --cpu-prof DIR profile every server process (and the frame measurement) with
@@ -93,6 +96,11 @@ const groups: ScenarioSpec[][] = [
     {name: `headless, ${clients}`, kind: 'headless', clients},
     {name: `dashboard, ${clients}`, kind: 'dashboard', clients},
   ]),
+  // Throughput with as many client sockets as a mid-sized fleet: headless against the echo.
+  [
+    {name: 'echo baseline, 1000', kind: 'echo', clients: 1000},
+    {name: 'headless, 1000', kind: 'headless', clients: 1000},
+  ],
   // Round trips with and without the dashboard, at the rates of the engine issue.
   ...latencyGroups.map(({clients, ratePerSecond, viewers}): ScenarioSpec[] => [
     {
@@ -169,11 +177,13 @@ async function machineInfo(): Promise<MachineInfo> {
   };
 }
 
-/** The frame measurement, in a process of its own so that nothing else shares its event loop. */
-async function measureFrame(
-  quick: boolean,
+/** Runs a measurement script in a process of its own and reads the JSON line it prints. */
+async function runMeasurement<T>(
+  script: string,
+  args: readonly string[],
   nodeFlags: readonly string[],
-): Promise<FrameTimeResult> {
+  timeoutMs: number,
+): Promise<T> {
   const environment: NodeJS.ProcessEnv = {...process.env, CI: 'false'};
   delete environment.CONTINUOUS_INTEGRATION;
   const child = spawn(
@@ -183,11 +193,8 @@ async function measureFrame(
       '--expose-gc',
       '--import',
       'tsx',
-      path.join(benchDirectory, 'frame-time.ts'),
-      '--clients',
-      '100000',
-      '--frames',
-      quick ? '9' : '15',
+      path.join(benchDirectory, script),
+      ...args,
     ],
     {cwd: paths.repo, env: environment, stdio: ['ignore', 'pipe', 'pipe']},
   );
@@ -209,7 +216,7 @@ async function measureFrame(
   });
   const timer = setTimeout(() => {
     child.kill('SIGKILL');
-  }, 120_000);
+  }, timeoutMs);
   const code = await new Promise<number | null>((resolve) => {
     child.on('exit', (exitCode) => {
       exited = true;
@@ -220,11 +227,37 @@ async function measureFrame(
   clearTimeout(timer);
   const line = output.split('\n').find((text) => text.startsWith('{'));
   if (code !== 0 || line === undefined) {
-    throw new Error(`frame measurement failed (exit ${code}): ${errors}`);
+    throw new Error(`${script} failed (exit ${code}): ${errors}`);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- printed by frame-time.ts as this type
-  return JSON.parse(line) as FrameTimeResult;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- printed by the script as this type
+  return JSON.parse(line) as T;
+}
+
+/** The frame measurement, in a process of its own so that nothing else shares its event loop. */
+async function measureFrame(
+  quick: boolean,
+  nodeFlags: readonly string[],
+): Promise<FrameTimeResult> {
+  return runMeasurement<FrameTimeResult>(
+    'frame-time.ts',
+    ['--clients', '100000', '--frames', quick ? '9' : '15'],
+    nodeFlags,
+    120_000,
+  );
+}
+
+/** The engine's memory and pauses with 100000 clients, in a process of its own. */
+async function measureEngineBudgets(
+  quick: boolean,
+  nodeFlags: readonly string[],
+): Promise<EngineBudgetsResult> {
+  return runMeasurement<EngineBudgetsResult>(
+    'engine-budgets.ts',
+    ['--clients', '100000', '--step-ms', quick ? '500' : '1000'],
+    nodeFlags,
+    120_000,
+  );
 }
 
 async function main(): Promise<number> {
@@ -346,6 +379,19 @@ async function main(): Promise<number> {
     }
   }
 
+  let engine: EngineBudgetsResult | undefined;
+  if (wanted('engine')) {
+    log("the engine's memory and pauses with 100000 clients");
+    try {
+      engine = await measureEngineBudgets(quick, nodeFlags);
+    } catch (error) {
+      failures.push({
+        name: 'engine',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   if (wanted('frame')) {
     log('one dashboard frame with 100000 clients');
     try {
@@ -369,6 +415,7 @@ async function main(): Promise<number> {
     memory,
     frame,
     startup,
+    engine,
   };
   process.stdout.write(`\n${formatReport(report)}`);
   const out = values.out ?? path.join(benchDirectory, 'results', 'latest.json');

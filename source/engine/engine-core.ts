@@ -16,7 +16,7 @@ import {
 } from '../store/types.js';
 import {toClientRow} from './client-row.js';
 import {createRowSelector} from './row-selector.js';
-import {arraySource, type RowSource} from './select-rows.js';
+import type {RowSource} from './select-rows.js';
 import {itemsPerYield, runSliced, runToEnd, type SlicedWork} from './sliced.js';
 import type {
   ClientDetail,
@@ -116,7 +116,7 @@ export class EngineCore {
   #building = false;
   #rebuild = false;
   #cancelBuild: (() => void) | undefined;
-  #frozen: {rows: ClientRow[]; at: number} | undefined;
+  #frozen: {source: RowSource<ClientRecord>; at: number} | undefined;
   #freezing: (() => void) | undefined;
   readonly #resets: number[] = [];
   #logError: string | undefined;
@@ -366,30 +366,25 @@ export class EngineCore {
     this.#freezing = runSliced(
       this.#copyClients(),
       this.#sliceBudgetMs,
-      (rows) => {
+      (source) => {
         this.#freezing = undefined;
-        this.#frozen = {rows, at};
+        this.#frozen = {source, at};
         this.#publish();
       },
     );
   }
 
-  /** Copies of every client, in slices: what a frozen view reads. */
-  *#copyClients(): SlicedWork<ClientRow[]> {
-    const rows: ClientRow[] = [];
-    const {store} = this;
-    for (let index = 0; index < store.clientCount; index++) {
-      const record = store.clientAt(index);
-      if (record !== undefined) {
-        rows.push(toClientRow(record));
-      }
-
-      if (index % itemsPerYield === itemsPerYield - 1) {
-        yield;
-      }
+  /**
+   * A still copy of every client, in slices: what a frozen view reads. The store copies its
+   * table of numbers slot for slot and no object per client (see still-copy.ts).
+   */
+  *#copyClients(): SlicedWork<RowSource<ClientRecord>> {
+    const copy = this.store.stillCopy();
+    while (copy.step(itemsPerYield)) {
+      yield;
     }
 
-    return rows;
+    return copy;
   }
 
   /** Builds and publishes a snapshot; one at a time, the next one right after if asked meanwhile. */
@@ -429,7 +424,7 @@ export class EngineCore {
     // Counted before the pass: a client that arrives during it is in the next snapshot, in the
     // header and the rows alike.
     const clientCount =
-      frozen === undefined ? store.clientCount : frozen.rows.length;
+      frozen === undefined ? store.clientCount : frozen.source.clientCount;
     const countByState = store.countByState();
     let rows: ClientRow[];
     let start: number;
@@ -449,13 +444,13 @@ export class EngineCore {
       ({start, total} = window);
     } else {
       const window = yield* this.#selector.selectSliced(
-        arraySource(frozen.rows),
+        frozen.source,
         query,
         query.start,
         query.count,
         frozen.at,
       );
-      rows = [...window.rows];
+      rows = window.rows.map((record) => toClientRow(record));
       ({start, total} = window);
     }
 

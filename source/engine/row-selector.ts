@@ -76,6 +76,8 @@ export function createRowSelector({
     now: number,
   ): SlicedWork<RowWindow<R>> {
     const total = yield* countMatchingSliced(source, query.filter);
+    // The count's last slice and the next pass's first would otherwise make one long step.
+    yield;
     const first = clampStart(start, count, total);
     const end = Math.min(total, first + Math.max(0, count));
     if (Math.min(end, total - first) <= partialLimit) {

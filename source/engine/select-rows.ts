@@ -35,6 +35,12 @@ export type RowQuery = {
 export type RowSource<R extends SortableRow = SortableRow> = {
   readonly clientCount: number;
   clientAt(index: number): R | undefined;
+  /**
+   * For a source whose `clientAt` answers with one cursor pointed at each client in turn (a
+   * still copy): a record of client `index` of its own, which a pass keeps. Without it, the
+   * records `clientAt` gives are kept as they are.
+   */
+  keep?(index: number): R;
 };
 
 /** A source over an array. */
@@ -98,7 +104,9 @@ export function clientSortKey(address: string, port: number): string {
 /*
 The client column orders addresses as numbers (`10.0.0.9` before `10.0.0.10`) through a padded key
 that compares as a plain string: an Intl.Collator with numeric digits does the same but measured ten
-times slower. The key is computed once per record and forgotten with it.
+times slower. A plain IPv4 address needs no string at all: its order is one number, address × 65536
++ port, read from its characters without allocating, and it orders as the padded key would. Other
+addresses compute their key once per record and forget it with it.
 */
 const clientKeys = new WeakMap<SortableRow, string>();
 
@@ -116,6 +124,74 @@ function clientKeyOf(record: SortableRow): string {
   }
 
   return key;
+}
+
+/** Address × 65536 + port for a dotted IPv4 address of octets up to 255; -1 for any other. */
+export function ipv4Order(address: string, port: number): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let index = 0; index < address.length; index++) {
+    const code = address.codePointAt(index)!;
+    if (code === 0x2e) {
+      if (digits === 0 || octet > 255 || ++dots > 3) {
+        return -1;
+      }
+
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (code >= 0x30 && code <= 0x39 && ++digits <= 3) {
+      octet = octet * 10 + code - 0x30;
+    } else {
+      return -1;
+    }
+  }
+
+  if (dots !== 3 || digits === 0 || octet > 255) {
+    return -1;
+  }
+
+  return (value * 256 + octet) * 65_536 + port;
+}
+
+/**
+ * Where a record goes in client order: a number for IPv4, its padded key for any other. A cursor
+ * (`transient`) is never a key of the cache: it stands for another client at the next read.
+ */
+function clientOrderOf(
+  record: SortableRow,
+  transient = false,
+): number | string {
+  const order = ipv4Order(record.address, record.port);
+  if (order >= 0) {
+    return order;
+  }
+
+  return transient
+    ? clientSortKey(record.address, record.port)
+    : clientKeyOf(record);
+}
+
+/** Client order of two records, from their `clientOrderOf`: as their padded keys compare. */
+function compareClientOrder(
+  a: number | string,
+  aRecord: SortableRow,
+  b: number | string,
+  bRecord: SortableRow,
+): number {
+  if (typeof a === typeof b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  // An IPv4 order beside a key: compare keys (rare: the other is not plain IPv4). A number is
+  // only ever an IPv4 order, whose key is made here and not cached (its record may be a cursor).
+  const aKey =
+    typeof a === 'string' ? a : clientSortKey(aRecord.address, aRecord.port);
+  const bKey =
+    typeof b === 'string' ? b : clientSortKey(bRecord.address, bRecord.port);
+  return aKey < bKey ? -1 : aKey > bKey ? 1 : 0;
 }
 
 /**
@@ -142,22 +218,19 @@ function orderOf(query: RowQuery, reversed: boolean): Order {
   };
 }
 
-/** A record with its rank read once, so sorting touches no getters. */
-type Entry<R> = {
+/** A record with its rank and client order read once, so sorting touches no getters. */
+type Entry<R extends SortableRow> = {
   readonly rank: number;
-  readonly client: string;
+  readonly client: number | string;
   readonly record: R;
 };
 
 function entryComparator(clientDirection: number) {
-  return <R>(a: Entry<R>, b: Entry<R>): number =>
+  return <R extends SortableRow>(a: Entry<R>, b: Entry<R>): number =>
     // Infinity - Infinity is NaN, which is falsy: equal missing values fall through to the client.
     a.rank - b.rank ||
-    (a.client < b.client
-      ? -clientDirection
-      : a.client > b.client
-        ? clientDirection
-        : 0);
+    clientDirection *
+      compareClientOrder(a.client, a.record, b.client, b.record);
 }
 
 /** A filter prepared once per pass: lower-cased, and whether case can matter at all. */
@@ -205,10 +278,11 @@ export function* filterAndSortSliced<R extends SortableRow>(
   for (let index = 0; index < source.clientCount; index++) {
     const record = source.clientAt(index);
     if (record !== undefined && matches(record, needle)) {
+      const kept = source.keep?.(index) ?? record;
       entries.push({
-        rank: order.rank(record),
-        client: clientKeyOf(record),
-        record,
+        rank: order.rank(kept),
+        client: clientOrderOf(kept),
+        record: kept,
       });
     }
 
@@ -337,16 +411,20 @@ function* selectFirst<R extends SortableRow>(
 
       if (!(byRank < 0)) {
         // Same rank (or both missing): the client decides.
-        const client = clientKeyOf(record);
-        const byClient =
-          client < worst.client ? -1 : client > worst.client ? 1 : 0;
+        const byClient = compareClientOrder(
+          clientOrderOf(record, source.keep !== undefined),
+          record,
+          worst.client,
+          worst.record,
+        );
         if (byClient * order.clientDirection >= 0) {
           continue;
         }
       }
     }
 
-    buffer.push({rank, client: clientKeyOf(record), record});
+    const kept = source.keep?.(index) ?? record;
+    buffer.push({rank, client: clientOrderOf(kept), record: kept});
     if (buffer.length >= limit) {
       buffer.sort(compare);
       buffer = buffer.slice(0, k);

@@ -1,9 +1,41 @@
 import type {Heartbeat} from '../protocol/types.js';
 import {clientKey} from './client-key.js';
+import {
+  clockOffsetField,
+  ClientTable,
+  delayCountField,
+  delayLastField,
+  delayMaxField,
+  delayMinField,
+  delaySumField,
+  detectorRingField,
+  droppedField,
+  droppedSinceReplyField,
+  f64PerSlot,
+  firstSeenField,
+  flagsField,
+  hadTimestampFlag,
+  heartbeatSeqField,
+  historyCountField,
+  historyHighField,
+  historyLowField,
+  i32PerSlot,
+  jitterField,
+  lastErrorReplyField,
+  lastHeartbeatField,
+  lastSeenField,
+  latestMalformedFlag,
+  malformedField,
+  receivedField,
+  repliedField,
+  u8PerSlot,
+  unansweredField,
+} from './client-table.js';
 import {LivenessDetector} from './liveness.js';
 import {SequenceWindow} from './sequence-window.js';
 import {
   historyLength,
+  livenessStates,
   type ClientRecord,
   type Liveness,
   type Outcome,
@@ -39,29 +71,52 @@ function orUndefined(value: number): number | undefined {
   return Number.isNaN(value) ? undefined : value;
 }
 
-// Where each floating-point value sits in a client's `#numbers`.
-const firstSeenAt = 0;
-const lastSeenAt = 1;
-const lastHeartbeatAt = 2;
-const lastErrorReplyAt = 3;
-const delayLastAt = 4;
-const delayMinAt = 5;
-const delayMaxAt = 6;
-const delaySumAt = 7;
-const jitterAt = 8;
+/**
+ * Where a store keeps its clients' numbers, with the cursors that read a client's sequence window
+ * and liveness detector there. One per store, shared by its clients; a client outside any store
+ * (forgotten, or made on its own) has one of its own with a single slot.
+ */
+export class ClientColumns {
+  readonly table: ClientTable;
+  readonly sequence: SequenceWindow;
+  readonly liveness: LivenessDetector;
+  /** True for a client's own single slot: it is in no store. */
+  readonly own: boolean;
+
+  constructor(table: ClientTable, own = false) {
+    this.table = table;
+    this.sequence = new SequenceWindow(table);
+    this.liveness = new LivenessDetector(table);
+    this.own = own;
+  }
+}
+
+/**
+ * What a still copy keeps of its clients beside their numbers, one array per field (no object per
+ * client): what may change while the copy is read.
+ */
+export type StillCopyColumns = {
+  readonly records: readonly ClientState[];
+  readonly addresses: readonly string[];
+  readonly ports: Uint16Array;
+  readonly labels: ReadonlyArray<string | undefined>;
+  readonly names: ReadonlyArray<string | undefined>;
+  readonly fields: ReadonlyArray<ClientState['fields']>;
+  readonly states: Uint8Array;
+};
 
 /**
  * The mutable state of one client. Only the store writes to it; readers see a `ClientRecord`.
  *
- * Memory counts (a server may track 100000 clients) and so does the packet path:
- * - V8 boxes every floating-point field of an object (16 bytes more each), so the times and
- *   delays sit unboxed in one array of doubles; it only ever holds numbers, so it stays a packed
- *   double array and is updated in place.
- * - Values that may be absent are NaN (or -1 for integers) there and shown as undefined.
- * - Integers stay small integers (Smis): counters, the history strip, the sequence number.
+ * Memory counts (a server may track 100000 clients) and so does the packet path: the object holds
+ * only what is not a number (its key, address, label and state, its neighbours in the store's
+ * least-recently-seen list) and its slot; every number sits in the store's `ClientTable`, where
+ * nothing is boxed and the garbage collector has nothing to scan. Values that may be absent are
+ * NaN (or -1) there and shown as undefined.
  */
 export class ClientState implements ClientRecord {
-  readonly key: string;
+  // Not readonly: a still copy's cursor is pointed at one client after another (`pointAt`).
+  key: string;
   /** Where the client sent from last: a client keyed by name (`--client-key name`) may move. */
   address: string;
   port: number;
@@ -72,69 +127,119 @@ export class ClientState implements ClientRecord {
   fields: ReadonlyArray<readonly [string, string]> | undefined = undefined;
   state: Liveness = 'alive';
 
-  received = 0;
-  replied = 0;
-  dropped = 0;
-  malformed = 0;
-  /** Error replies held back by the rate limit: replied + dropped + unanswered = received. */
-  unanswered = 0;
-  droppedSinceReply = 0;
-
-  readonly sequence = new SequenceWindow();
-  readonly liveness = new LivenessDetector();
-
-  // Bookkeeping of the store: least-recently-seen order and the slot of the liveness deadline.
+  // Bookkeeping of the store: least-recently-seen order.
   older: ClientState | undefined = undefined;
   newer: ClientState | undefined = undefined;
-  slot = -1;
 
-  readonly #numbers: number[];
-  /** Sequence number of the latest heartbeat itself, for its reply event; -1 for none. */
-  #heartbeatSeq = -1;
-  /** Whether the latest heartbeat carried a timestamp (its delay is then the last delay). */
-  #heartbeatHadTimestamp = false;
-  /** Whether the latest datagram was malformed: its reply shows in the history as malformed. */
-  #latestMalformed = false;
-  /** How far the client's clock runs ahead of the server's (its time zone), a small integer. */
-  #clockOffsetMs = 0;
-  #delayCount = 0;
-  #historyLow = 0;
-  #historyHigh = 0;
-  #historyCount = 0;
+  #columns: ClientColumns;
+  /** The slot of the client's numbers in `#columns.table`. */
+  #at: number;
 
   constructor(
     address: string,
     port: number,
     now: number,
     key = clientKey(address, port),
+    columns = new ClientColumns(new ClientTable(1), true),
+    slot = 0,
   ) {
     this.key = key;
     this.address = address;
     this.port = port;
-    // lastSeen stays NaN until the store records the first datagram, at once after creating the record.
-    this.#numbers = [
-      now,
-      Number.NaN,
-      Number.NaN,
-      Number.NEGATIVE_INFINITY,
-      Number.NaN,
-      Number.NaN,
-      Number.NaN,
-      0,
-      0,
-    ];
+    this.#columns = columns;
+    this.#at = slot;
+    if (!Number.isNaN(now)) {
+      columns.table.clear(slot, now);
+    }
+  }
+
+  /** The client's slot in its store, -1 once it left it (or when it was made on its own). */
+  get slot(): number {
+    return this.#columns.own ? -1 : this.#at;
+  }
+
+  /** The client's sequence window: a cursor, valid until another client's is asked for. */
+  get sequence(): SequenceWindow {
+    const {sequence} = this.#columns;
+    sequence.slot = this.#at;
+    return sequence;
+  }
+
+  /** The client's liveness detector: a cursor, valid until another client's is asked for. */
+  get liveness(): LivenessDetector {
+    const {liveness} = this.#columns;
+    liveness.slot = this.#at;
+    return liveness;
+  }
+
+  /**
+   * Points this record at another client of a still copy: its identity and the slot of its
+   * numbers in the copy's table. Only a still copy's cursor is ever pointed elsewhere.
+   */
+  pointAt(copy: StillCopyColumns, index: number, slot: number): void {
+    this.key = copy.records[index]!.key;
+    this.address = copy.addresses[index]!;
+    this.port = copy.ports[index]!;
+    this.label = copy.labels[index];
+    this.name = copy.names[index];
+    this.fields = copy.fields[index];
+    this.state = livenessStates[copy.states[index]!]!;
+    this.#at = slot;
+  }
+
+  /** The store moved the client's numbers to another slot (it filled a hole with its last one). */
+  moveTo(slot: number): void {
+    this.#at = slot;
+  }
+
+  /**
+   * The client leaves its store: its numbers move to a single slot of its own, so that a reader
+   * still holding it reads what it last showed (its interval statistics too, from the sums).
+   * Its interval ring was given back: it holds no intervals.
+   */
+  detach(): void {
+    const table = new ClientTable(1);
+    this.#columns.table.copy(this.#at, 0, table);
+    table.i32[detectorRingField] = -1;
+    this.#columns = new ClientColumns(table, true);
+    this.#at = 0;
+  }
+
+  get received(): number {
+    return this.#f64(receivedField);
+  }
+
+  get replied(): number {
+    return this.#f64(repliedField);
+  }
+
+  get dropped(): number {
+    return this.#f64(droppedField);
+  }
+
+  get malformed(): number {
+    return this.#f64(malformedField);
+  }
+
+  /** Error replies held back by the rate limit: replied + dropped + unanswered = received. */
+  get unanswered(): number {
+    return this.#f64(unansweredField);
+  }
+
+  get droppedSinceReply(): number {
+    return this.#f64(droppedSinceReplyField);
   }
 
   get firstSeen(): number {
-    return this.#numbers[firstSeenAt]!;
+    return this.#f64(firstSeenField);
   }
 
   get lastSeen(): number {
-    return this.#numbers[lastSeenAt]!;
+    return this.#f64(lastSeenField);
   }
 
   set lastSeen(time: number) {
-    this.#numbers[lastSeenAt] = time;
+    this.#columns.table.f64[this.#at * f64PerSlot + lastSeenField] = time;
   }
 
   get lost(): number {
@@ -159,17 +264,20 @@ export class ClientState implements ClientRecord {
   }
 
   get lastHeartbeat(): number | undefined {
-    return orUndefined(this.#numbers[lastHeartbeatAt]!);
+    return orUndefined(this.#f64(lastHeartbeatField));
   }
 
   /** The sequence number of the latest heartbeat, undefined when it carried none. */
   get heartbeatSeq(): number | undefined {
-    return this.#heartbeatSeq < 0 ? undefined : this.#heartbeatSeq;
+    const seq = this.#f64(heartbeatSeqField);
+    return seq < 0 ? undefined : seq;
   }
 
   /** The delay of the latest heartbeat, undefined when it carried no timestamp. */
   get heartbeatDelayMs(): number | undefined {
-    return this.#heartbeatHadTimestamp ? this.#numbers[delayLastAt] : undefined;
+    return (this.#flags() & hadTimestampFlag) === 0
+      ? undefined
+      : this.#f64(delayLastField);
   }
 
   /**
@@ -178,30 +286,31 @@ export class ClientState implements ClientRecord {
    * delay is net of it.
    */
   get clockOffsetMs(): number | undefined {
-    return this.#clockOffsetMs === 0 ? undefined : this.#clockOffsetMs;
+    const offset =
+      this.#columns.table.i32[this.#at * i32PerSlot + clockOffsetField]!;
+    return offset === 0 ? undefined : offset;
   }
 
   get delayLastMs(): number | undefined {
-    return orUndefined(this.#numbers[delayLastAt]!);
+    return orUndefined(this.#f64(delayLastField));
   }
 
   get delayMinMs(): number | undefined {
-    return orUndefined(this.#numbers[delayMinAt]!);
+    return orUndefined(this.#f64(delayMinField));
   }
 
   get delayMaxMs(): number | undefined {
-    return orUndefined(this.#numbers[delayMaxAt]!);
+    return orUndefined(this.#f64(delayMaxField));
   }
 
   get delayAvgMs(): number | undefined {
-    return this.#delayCount === 0
-      ? undefined
-      : this.#numbers[delaySumAt]! / this.#delayCount;
+    const count = this.#f64(delayCountField);
+    return count === 0 ? undefined : this.#f64(delaySumField) / count;
   }
 
   /** Defined from the second delay on: jitter is a change between two delays. */
   get jitterMs(): number | undefined {
-    return this.#delayCount < 2 ? undefined : this.#numbers[jitterAt];
+    return this.#f64(delayCountField) < 2 ? undefined : this.#f64(jitterField);
   }
 
   get intervalMeanMs(): number | undefined {
@@ -221,13 +330,19 @@ export class ClientState implements ClientRecord {
   }
 
   history(): Outcome[] {
-    const count = Math.min(this.#historyCount, historyLength);
+    const {i32, u8} = this.#columns.table;
+    const count = Math.min(
+      u8[this.#at * u8PerSlot + historyCountField]!,
+      historyLength,
+    );
+    const low = i32[this.#at * i32PerSlot + historyLowField]!;
+    const high = i32[this.#at * i32PerSlot + historyHighField]!;
     const result: Outcome[] = [];
     for (let age = count - 1; age >= 0; age--) {
       const code =
         age < outcomesPerHalf
-          ? (this.#historyLow >>> (2 * age)) & 3
-          : (this.#historyHigh >>> (2 * (age - outcomesPerHalf))) & 3;
+          ? (low >>> (2 * age)) & 3
+          : (high >>> (2 * (age - outcomesPerHalf))) & 3;
       result.push(outcomes[code]!);
     }
 
@@ -236,15 +351,17 @@ export class ClientState implements ClientRecord {
 
   /** Counts a well-formed heartbeat: sequence analysis and delay statistics (the store sets the label). */
   recordHeartbeat(request: Heartbeat, now: number): void {
-    this.received++;
-    this.#latestMalformed = false;
-    this.#numbers[lastHeartbeatAt] = now;
+    const {f64} = this.#columns.table;
+    const base = this.#at * f64PerSlot;
+    f64[base + receivedField] = f64[base + receivedField]! + 1;
+    f64[base + lastHeartbeatField] = now;
+    let flags = this.#flags() & ~(latestMalformedFlag | hadTimestampFlag);
 
     const {seq, timestampMs} = request;
     if (seq === undefined) {
-      this.#heartbeatSeq = -1;
+      f64[base + heartbeatSeqField] = -1;
     } else {
-      this.#heartbeatSeq = seq;
+      f64[base + heartbeatSeqField] = seq;
       const gap = this.sequence.record(seq);
       if (gap > 0) {
         // A huge gap shows as a full strip of losses, never as a loop per missing number.
@@ -252,75 +369,98 @@ export class ClientState implements ClientRecord {
       }
     }
 
-    this.#heartbeatHadTimestamp = timestampMs !== undefined;
     if (timestampMs !== undefined) {
+      flags |= hadTimestampFlag;
       this.#recordDelay(this.#netDelay(now - timestampMs));
     }
+
+    this.#columns.table.u8[this.#at * u8PerSlot + flagsField] = flags;
   }
 
   /** At most one error reply per second (docs/protocol.md): true takes this second's. */
   mayReplyError(now: number): boolean {
-    if (now - this.#numbers[lastErrorReplyAt]! < errorReplyIntervalMs) {
+    const {f64} = this.#columns.table;
+    const at = this.#at * f64PerSlot + lastErrorReplyField;
+    if (now - f64[at]! < errorReplyIntervalMs) {
       return false;
     }
 
-    this.#numbers[lastErrorReplyAt] = now;
+    f64[at] = now;
     return true;
   }
 
   /** Counts a malformed datagram: received, and malformed; its reply (or none) is counted next. */
   recordMalformed(): void {
-    this.received++;
-    this.malformed++;
-    this.#latestMalformed = true;
+    const {f64, u8} = this.#columns.table;
+    const base = this.#at * f64PerSlot;
+    f64[base + receivedField] = f64[base + receivedField]! + 1;
+    f64[base + malformedField] = f64[base + malformedField]! + 1;
     // Its reply event carries no sequence number or delay of an earlier heartbeat.
-    this.#heartbeatSeq = -1;
-    this.#heartbeatHadTimestamp = false;
+    f64[base + heartbeatSeqField] = -1;
+    u8[this.#at * u8PerSlot + flagsField] = latestMalformedFlag;
   }
 
   /** The error reply to the latest (malformed) datagram was held back by the rate limit. */
   recordUnanswered(): void {
-    this.unanswered++;
+    this.#columns.table.f64[this.#at * f64PerSlot + unansweredField] =
+      this.#columns.table.f64[this.#at * f64PerSlot + unansweredField]! + 1;
     this.#pushOutcomes(malformed, 1);
   }
 
   /** Counts the fate of the reply to the latest datagram, whatever the reply was. */
   recordReply(sent: boolean): void {
+    const {f64} = this.#columns.table;
+    const base = this.#at * f64PerSlot;
     if (sent) {
-      this.replied++;
-      this.droppedSinceReply = 0;
+      f64[base + repliedField] = f64[base + repliedField]! + 1;
+      f64[base + droppedSinceReplyField] = 0;
     } else {
-      this.dropped++;
-      this.droppedSinceReply++;
+      f64[base + droppedField] = f64[base + droppedField]! + 1;
+      f64[base + droppedSinceReplyField] =
+        f64[base + droppedSinceReplyField]! + 1;
     }
 
     // One outcome per datagram: a malformed one shows as malformed whatever its reply's fate.
     this.#pushOutcomes(
-      this.#latestMalformed ? malformed : sent ? replied : dropped,
+      (this.#flags() & latestMalformedFlag) === 0
+        ? sent
+          ? replied
+          : dropped
+        : malformed,
       1,
     );
   }
 
   /** Zeroes counters, statistics and history; keeps identity, sequence position and liveness. */
   resetCounters(): void {
-    this.received = 0;
-    this.replied = 0;
-    this.dropped = 0;
-    this.malformed = 0;
-    this.unanswered = 0;
-    this.droppedSinceReply = 0;
+    const {f64, i32, u8} = this.#columns.table;
+    const base = this.#at * f64PerSlot;
+    f64[base + receivedField] = 0;
+    f64[base + repliedField] = 0;
+    f64[base + droppedField] = 0;
+    f64[base + malformedField] = 0;
+    f64[base + unansweredField] = 0;
+    f64[base + droppedSinceReplyField] = 0;
     this.sequence.resetCounters();
-    this.#heartbeatHadTimestamp = false;
-    const numbers = this.#numbers;
-    numbers[delayLastAt] = Number.NaN;
-    numbers[delayMinAt] = Number.NaN;
-    numbers[delayMaxAt] = Number.NaN;
-    numbers[delaySumAt] = 0;
-    numbers[jitterAt] = 0;
-    this.#delayCount = 0;
-    this.#historyLow = 0;
-    this.#historyHigh = 0;
-    this.#historyCount = 0;
+    u8[this.#at * u8PerSlot + flagsField] =
+      u8[this.#at * u8PerSlot + flagsField]! & ~hadTimestampFlag;
+    f64[base + delayLastField] = Number.NaN;
+    f64[base + delayMinField] = Number.NaN;
+    f64[base + delayMaxField] = Number.NaN;
+    f64[base + delaySumField] = 0;
+    f64[base + jitterField] = 0;
+    f64[base + delayCountField] = 0;
+    i32[this.#at * i32PerSlot + historyLowField] = 0;
+    i32[this.#at * i32PerSlot + historyHighField] = 0;
+    u8[this.#at * u8PerSlot + historyCountField] = 0;
+  }
+
+  #f64(field: number): number {
+    return this.#columns.table.f64[this.#at * f64PerSlot + field]!;
+  }
+
+  #flags(): number {
+    return this.#columns.table.u8[this.#at * u8PerSlot + flagsField]!;
   }
 
   /**
@@ -330,57 +470,60 @@ export class ClientState implements ClientRecord {
    * delay is minutes is reported as minutes late.
    */
   #netDelay(rawDelay: number): number {
+    const {i32} = this.#columns.table;
+    const at = this.#at * i32PerSlot + clockOffsetField;
     const nearest =
       Math.round(rawDelay / clockOffsetStepMs) * clockOffsetStepMs;
     if (
       Math.abs(nearest) <= maxClockOffsetMs &&
       Math.abs(rawDelay - nearest) <= clockOffsetToleranceMs
     ) {
-      // 0 - x, never -x: -0 would not stay a small integer.
-      this.#clockOffsetMs = 0 - nearest;
+      // 0 - x, never -x: an offset of -0 would read as a zone.
+      i32[at] = 0 - nearest;
     }
 
-    return rawDelay + this.#clockOffsetMs;
+    return rawDelay + i32[at]!;
   }
 
   #recordDelay(delay: number): void {
-    const numbers = this.#numbers;
-    if (this.#delayCount === 0) {
-      numbers[delayMinAt] = delay;
-      numbers[delayMaxAt] = delay;
+    const {f64} = this.#columns.table;
+    const base = this.#at * f64PerSlot;
+    if (f64[base + delayCountField] === 0) {
+      f64[base + delayMinField] = delay;
+      f64[base + delayMaxField] = delay;
     } else {
       // RFC 3550 6.4.1: J += (|D| - J) / 16, D the change in transit time between arrivals.
-      const change = Math.abs(delay - numbers[delayLastAt]!);
-      const jitter = numbers[jitterAt]!;
-      numbers[jitterAt] = jitter + (change - jitter) / 16;
-      if (delay < numbers[delayMinAt]!) {
-        numbers[delayMinAt] = delay;
+      const change = Math.abs(delay - f64[base + delayLastField]!);
+      const jitter = f64[base + jitterField]!;
+      f64[base + jitterField] = jitter + (change - jitter) / 16;
+      if (delay < f64[base + delayMinField]!) {
+        f64[base + delayMinField] = delay;
       }
 
-      if (delay > numbers[delayMaxAt]!) {
-        numbers[delayMaxAt] = delay;
+      if (delay > f64[base + delayMaxField]!) {
+        f64[base + delayMaxField] = delay;
       }
     }
 
-    numbers[delayLastAt] = delay;
-    numbers[delaySumAt] = numbers[delaySumAt]! + delay;
-    this.#delayCount++;
+    f64[base + delayLastField] = delay;
+    f64[base + delaySumField] = f64[base + delaySumField]! + delay;
+    f64[base + delayCountField] = f64[base + delayCountField]! + 1;
   }
 
   /** Appends `count` (1 to historyLength) copies of an outcome to the strip. */
   #pushOutcomes(code: number, count: number): void {
-    let low = this.#historyLow;
-    let high = this.#historyHigh;
+    const {i32, u8} = this.#columns.table;
+    const intBase = this.#at * i32PerSlot;
+    let low = i32[intBase + historyLowField]!;
+    let high = i32[intBase + historyHighField]!;
     for (let i = 0; i < count; i++) {
       high = ((high << 2) | (low >>> topShift)) & halfMask;
       low = ((low << 2) | code) & halfMask;
     }
 
-    this.#historyLow = low;
-    this.#historyHigh = high;
-    this.#historyCount += count;
-    if (this.#historyCount > historyLength) {
-      this.#historyCount = historyLength;
-    }
+    i32[intBase + historyLowField] = low;
+    i32[intBase + historyHighField] = high;
+    const countAt = this.#at * u8PerSlot + historyCountField;
+    u8[countAt] = Math.min(historyLength, u8[countAt]! + count);
   }
 }

@@ -50,15 +50,18 @@ const ringsPerChunk = 1024;
 /** Fixed-size rings of 16-bit codes cut from shared chunks, with a free list. */
 class CodeRingPool {
   readonly size: number;
-  readonly #chunks: Uint16Array[] = [];
-  readonly #free: number[] = [];
+  #chunks: Uint16Array[] = [];
+  #free: number[] = [];
   #allocated = 0;
+  /** Rings handed out and not given back. */
+  #live = 0;
 
   constructor(size: number) {
     this.size = size;
   }
 
   allocate(): number {
+    this.#live++;
     const reused = this.#free.pop();
     if (reused !== undefined) {
       return reused;
@@ -72,12 +75,25 @@ class CodeRingPool {
     return id;
   }
 
+  /** Gives a ring back; with none left in use, lets go of the chunks (see `RingPool`). */
   release(id: number): void {
+    if (--this.#live === 0) {
+      this.#chunks = [];
+      this.#free = [];
+      this.#allocated = 0;
+      return;
+    }
+
     this.#free.push(id);
   }
 
   chunk(id: number): Uint16Array {
     return this.#chunks[Math.floor(id / ringsPerChunk)]!;
+  }
+
+  /** Bytes of the chunks cut so far. */
+  get byteLength(): number {
+    return this.#chunks.length * this.size * ringsPerChunk * 2;
   }
 
   offset(id: number): number {
@@ -108,6 +124,22 @@ export class DetailRings {
   #stateCounts = new Uint8Array(64);
   #stateNext = new Uint8Array(64);
   #capacity = 64;
+
+  /** Bytes of every typed array behind the rings, chunks and per-slot bookkeeping. */
+  get byteLength(): number {
+    return (
+      this.#small.byteLength +
+      this.#full.byteLength +
+      this.#delayRings.byteLength +
+      this.#delayCounts.byteLength +
+      this.#delayNext.byteLength +
+      this.#delayFull.byteLength +
+      this.#stateTimes.byteLength +
+      this.#states.byteLength +
+      this.#stateCounts.byteLength +
+      this.#stateNext.byteLength
+    );
+  }
 
   /** Makes room for `slot` and clears it: a new client starts with empty rings. */
   clear(slot: number): void {

@@ -1,7 +1,9 @@
 import type {Clock} from '../clock.js';
 import type {Heartbeat, MalformedReason} from '../protocol/types.js';
 import {clientKey, hostKey, type ClientKeyMode} from './client-key.js';
-import {ClientState} from './client-state.js';
+import {ClientColumns, ClientState} from './client-state.js';
+import {ClientTable} from './client-table.js';
+import {StillCopy} from './still-copy.js';
 import {DelayHistogram} from './delay-histogram.js';
 import {DetailRings} from './detail-rings.js';
 import {HeartbeatRate} from './heartbeat-rate.js';
@@ -104,6 +106,8 @@ export class HeartbeatStore implements StoreView {
   #newest: ClientState | undefined = undefined;
   /** Clients by slot, and beside them the time each one's state next changes without a packet. */
   readonly #slots: ClientState[] = [];
+  /** Every client's numbers, by slot, and the cursors that read them. */
+  readonly #columns = new ClientColumns(new ClientTable());
   #deadlines = new Float64Array(64);
 
   constructor(options: HeartbeatStoreOptions) {
@@ -157,6 +161,19 @@ export class HeartbeatStore implements StoreView {
     };
   }
 
+  /**
+   * Bytes of the typed arrays the store keeps for its clients (rings, deadlines, per-client
+   * numbers): a deterministic measure of its memory, where the heap's own figures move with GC.
+   */
+  typedArrayBytes(): number {
+    return (
+      this.#deadlines.byteLength +
+      this.#columns.table.byteLength +
+      this.#rings.byteLength +
+      this.#detail.byteLength
+    );
+  }
+
   /** Every delay since the start, bucketed (a plain copy). */
   delayHistogram(): ReturnType<DelayHistogram['read']> {
     return this.#histogram.read();
@@ -183,6 +200,14 @@ export class HeartbeatStore implements StoreView {
     }
 
     return result;
+  }
+
+  /**
+   * A still copy of every client, made in steps (`step(count)` copies the next `count` slots and
+   * says whether more remain), read by index like the store (see `StillCopy`).
+   */
+  stillCopy(): StillCopy {
+    return new StillCopy(this.#columns.table, this.#slots);
   }
 
   /** Whether the record is still one of this store's clients (it was not forgotten or evicted). */
@@ -590,20 +615,25 @@ export class HeartbeatStore implements StoreView {
       this.#evict(this.#oldest, now);
     }
 
-    let client: ClientState;
+    const slot = this.#slots.length;
+    const key =
+      name ?? (this.#byHost ? hostKey(address) : clientKey(address, port));
+    const client = new ClientState(
+      address,
+      port,
+      now,
+      key,
+      this.#columns,
+      slot,
+    );
     if (name === undefined) {
-      client = this.#byHost
-        ? new ClientState(address, port, now, hostKey(address))
-        : new ClientState(address, port, now);
       this.#index(client);
     } else {
-      client = new ClientState(address, port, now, name);
       client.name = name;
       this.#byName!.set(name, client);
     }
 
     this.#append(client);
-    client.slot = this.#slots.length;
     this.#slots.push(client);
     if (client.slot === this.#deadlines.length) {
       const grown = new Float64Array(this.#deadlines.length * 2);
@@ -665,18 +695,21 @@ export class HeartbeatStore implements StoreView {
     }
 
     this.#unlink(client);
-    this.#detail.release(client.slot);
+    const {slot} = client;
+    this.#detail.release(slot);
+    client.liveness.release(this.#rings);
+    client.detach();
     // Fill the hole with the last slot so the deadline scan stays dense.
     const last = this.#slots.pop()!;
     if (last !== client) {
-      this.#slots[client.slot] = last;
-      this.#deadlines[client.slot] = this.#deadlines[last.slot]!;
-      this.#detail.move(last.slot, client.slot);
-      last.slot = client.slot;
+      const lastSlot = last.slot;
+      this.#slots[slot] = last;
+      this.#deadlines[slot] = this.#deadlines[lastSlot]!;
+      this.#detail.move(lastSlot, slot);
+      this.#columns.table.copy(lastSlot, slot);
+      last.moveTo(slot);
     }
 
-    client.slot = -1;
-    client.liveness.release(this.#rings);
     this.#byState[client.state]--;
   }
 
@@ -716,18 +749,17 @@ export class HeartbeatStore implements StoreView {
    */
   #arrive(client: ClientState, now: number, isHeartbeat: boolean): void {
     const before = client.state;
-    // NaN for a new client: its first datagram ends no silence.
-    const silence = now - client.lastSeen;
-    const {liveness} = client;
-    liveness.arrive(silence, before === 'stopped', this.#rings);
-    client.lastSeen = now;
-    const deadAfterMs = this.#deadAfterMs;
-    this.#deadlines[client.slot] =
-      now +
-      Math.min(
-        liveness.lateAfterMs(deadAfterMs),
-        liveness.stoppedAfterMs(deadAfterMs),
-      );
+    // Read only when the silence ends a state (its event says how long): never for an alive one.
+    const previousSeen = before === 'alive' ? 0 : client.lastSeen;
+    // Also sets lastSeen and the deadline, with no double boxed on the way.
+    client.liveness.arriveAt(
+      now,
+      before === 'stopped',
+      this.#rings,
+      this.#deadAfterMs,
+      this.#deadlines,
+      client.slot,
+    );
     if (before === 'alive') {
       return;
     }
@@ -735,6 +767,7 @@ export class HeartbeatStore implements StoreView {
     this.#setState(client, 'alive');
     this.#detail.pushState(client.slot, now, 'alive');
     if (this.#sink !== undefined) {
+      const silence = now - previousSeen;
       this.#emit(
         'resumed',
         client,

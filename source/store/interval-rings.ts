@@ -12,7 +12,7 @@ multiple of 4 ms up to 8 s (the rhythms heartbeats keep), otherwise within 0.08 
 detector sums the values the codes stand for, so its sums agree with an exact recount, and its
 deadlines move by no more than the same 0.08 %, far below any heartbeat's own jitter.
 */
-const unitsPerMs = 8;
+export const unitsPerMs = 8;
 const significandLimit = 2048;
 const halfSignificand = 1024;
 const largestCode = 0xff_ff;
@@ -23,7 +23,15 @@ export function encodeInterval(ms: number): number {
     return 0;
   }
 
-  const units = Math.round(ms * unitsPerMs);
+  return encodeUnits(Math.round(ms * unitsPerMs));
+}
+
+/**
+ * The code of a whole number of eighths of a millisecond (not negative): what `encodeInterval`
+ * does after rounding. The packet path calls this one, with a small integer, so that no double
+ * is boxed to make the call.
+ */
+export function encodeUnits(units: number): number {
   if (units < significandLimit) {
     return units;
   }
@@ -71,9 +79,11 @@ const fullRingsPerChunk = 256;
 export class RingPool {
   readonly #size: number;
   readonly #perChunk: number;
-  readonly #chunks: Uint16Array[] = [];
-  readonly #free: number[] = [];
+  #chunks: Uint16Array[] = [];
+  #free: number[] = [];
   #allocated = 0;
+  /** Rings handed out and not given back. */
+  #live = 0;
 
   constructor(size: number, perChunk: number) {
     this.#size = size;
@@ -82,6 +92,7 @@ export class RingPool {
 
   /** A ring id, from the free list or a new (zeroed) place. */
   allocate(): number {
+    this.#live++;
     const reused = this.#free.pop();
     if (reused !== undefined) {
       return reused;
@@ -95,7 +106,19 @@ export class RingPool {
     return id;
   }
 
+  /**
+   * Gives a ring back. When none is left in use the pool lets go of its chunks and its free
+   * list: small rings are where every client starts, and once a fleet's clients have all moved
+   * to full rings they would otherwise stay cut, 16 bytes and a free-list entry a client.
+   */
   release(id: number): void {
+    if (--this.#live === 0) {
+      this.#chunks = [];
+      this.#free = [];
+      this.#allocated = 0;
+      return;
+    }
+
     this.#free.push(id);
   }
 
@@ -107,10 +130,19 @@ export class RingPool {
   offset(id: number): number {
     return (id % this.#perChunk) * this.#size;
   }
+
+  /** Bytes of the chunks cut so far. */
+  get byteLength(): number {
+    return this.#chunks.length * this.#size * this.#perChunk * 2;
+  }
 }
 
 /** The interval rings of one store's clients: a small ring first, a full one once it fills. */
 export class IntervalRings {
   readonly small = new RingPool(smallRingSize, smallRingsPerChunk);
   readonly full = new RingPool(fullRingSize, fullRingsPerChunk);
+
+  get byteLength(): number {
+    return this.small.byteLength + this.full.byteLength;
+  }
 }

@@ -1,6 +1,22 @@
 import {
+  ClientTable,
+  detectorArrivalsField,
+  detectorCountField,
+  detectorNextField,
+  detectorPushesField,
+  detectorRingField,
+  detectorShiftField,
+  detectorSumField,
+  detectorSumOfSquaresField,
+  f64PerSlot,
+  lastSeenField,
+  i32PerSlot,
+  u8PerSlot,
+} from './client-table.js';
+import {
   decodeInterval,
-  encodeInterval,
+  encodeUnits,
+  unitsPerMs,
   fullRingSize,
   smallRingSize,
   type IntervalRings,
@@ -118,6 +134,7 @@ export function clientPhi(
  * intervals with running sums, from which it tells how long a silence may last before the client
  * is late and stopped. Arrivals are O(1).
  *
+ * Its state is a client's numbers in a `ClientTable`: the detector is a cursor over one slot.
  * The intervals live in a ring cut from shared chunks (`IntervalRings`): 8 until it fills, then
  * 100, so a client with few heartbeats stays small. Each is a 16-bit code (`encodeInterval`) that
  * keeps it to 0.08 % of its length (exact in whole milliseconds up to 2 s), far finer than any
@@ -127,16 +144,24 @@ export function clientPhi(
  * exactly every 100 arrivals so float error cannot drift.
  */
 export class LivenessDetector {
-  /** Ring id in the small pool while it holds up to 8 intervals, then in the full pool; -1 before the first. */
-  #ringId = -1;
-  #count = 0;
-  #next = 0;
-  #pushesSinceExact = 0;
-  #shift = 0;
-  #sum = 0;
-  #sumOfSquares = 0;
-  /** Arrivals since (and with) the one that ended the latest stop, or since the first; counted up to `arrivalsBetweenOutages`. */
-  #arrivalsSinceStop = 0;
+  /** The slot read and written: set it to move the cursor to another client. */
+  slot: number;
+  readonly #table: ClientTable;
+
+  /**
+   * The detector's state lives in a `ClientTable` at `slot`: a detector of its own by default,
+   * or a cursor that the store points at one client after another.
+   */
+  constructor(table?: ClientTable, slot = 0) {
+    if (table === undefined) {
+      this.#table = new ClientTable(1);
+      this.#table.clear(0, 0);
+    } else {
+      this.#table = table;
+    }
+
+    this.slot = slot;
+  }
 
   /** How many intervals the detector holds (at most 100). */
   get intervalCount(): number {
@@ -153,6 +178,72 @@ export class LivenessDetector {
     return this.#count === 0 ? undefined : this.#stdDev();
   }
 
+  /** Ring id in the small pool while it holds up to 8 intervals, then in the full pool; -1 before the first. */
+  get #ringId(): number {
+    return this.#table.i32[this.slot * i32PerSlot + detectorRingField]!;
+  }
+
+  set #ringId(id: number) {
+    this.#table.i32[this.slot * i32PerSlot + detectorRingField] = id;
+  }
+
+  get #count(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorCountField]!;
+  }
+
+  set #count(count: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorCountField] = count;
+  }
+
+  get #next(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorNextField]!;
+  }
+
+  set #next(next: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorNextField] = next;
+  }
+
+  get #pushesSinceExact(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorPushesField]!;
+  }
+
+  set #pushesSinceExact(pushes: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorPushesField] = pushes;
+  }
+
+  /** Arrivals since (and with) the one that ended the latest stop, or since the first; counted up to `arrivalsBetweenOutages`. */
+  get #arrivalsSinceStop(): number {
+    return this.#table.u8[this.slot * u8PerSlot + detectorArrivalsField]!;
+  }
+
+  set #arrivalsSinceStop(arrivals: number) {
+    this.#table.u8[this.slot * u8PerSlot + detectorArrivalsField] = arrivals;
+  }
+
+  get #shift(): number {
+    return this.#table.f64[this.slot * f64PerSlot + detectorShiftField]!;
+  }
+
+  set #shift(shift: number) {
+    this.#table.f64[this.slot * f64PerSlot + detectorShiftField] = shift;
+  }
+
+  get #sum(): number {
+    return this.#table.f64[this.slot * f64PerSlot + detectorSumField]!;
+  }
+
+  set #sum(sum: number) {
+    this.#table.f64[this.slot * f64PerSlot + detectorSumField] = sum;
+  }
+
+  get #sumOfSquares(): number {
+    return this.#table.f64[this.slot * f64PerSlot + detectorSumOfSquaresField]!;
+  }
+
+  set #sumOfSquares(sum: number) {
+    this.#table.f64[this.slot * f64PerSlot + detectorSumOfSquaresField] = sum;
+  }
+
   /**
    * Records an arrival after `silenceMs` (NaN for the first), its interval kept in `rings`.
    *
@@ -167,6 +258,30 @@ export class LivenessDetector {
    * A late client that sends again records its silence: it was slow, not gone.
    */
   arrive(silenceMs: number, endsStop: boolean, rings: IntervalRings): void {
+    // The silence as a last arrival at 0 and this one at `silenceMs`: the table holds the times.
+    this.#table.f64[this.slot * f64PerSlot + lastSeenField] = Number.isNaN(
+      silenceMs,
+    )
+      ? Number.NaN
+      : 0;
+    this.arriveAt(silenceMs, endsStop, rings, undefined, undefined, 0);
+  }
+
+  /**
+   * The store's arrival at `now`: the silence since the client's last datagram (the table's
+   * lastSeen, NaN before the first) ends, and is recorded as `arrive` says; lastSeen becomes
+   * `now`, and `deadlines[index]` the time the client next changes state without a datagram.
+   * Every double stays in the table or in a local: a double passed to or returned from a call
+   * that is not inlined is boxed, and this runs for every datagram.
+   */
+  arriveAt(
+    now: number,
+    endsStop: boolean,
+    rings: IntervalRings,
+    deadAfterMs: number | undefined,
+    deadlines: Float64Array | undefined,
+    index: number,
+  ): void {
     let keepInterval = true;
     if (endsStop) {
       keepInterval = this.#arrivalsSinceStop < arrivalsBetweenOutages;
@@ -175,9 +290,40 @@ export class LivenessDetector {
       this.#arrivalsSinceStop++;
     }
 
-    if (keepInterval && !Number.isNaN(silenceMs)) {
-      this.#push(Math.max(0, silenceMs), rings);
+    const {f64} = this.#table;
+    const base = this.slot * f64PerSlot;
+    if (keepInterval && !Number.isNaN(f64[base + lastSeenField]!)) {
+      this.#push(now, rings);
     }
+
+    f64[base + lastSeenField] = now;
+    if (deadlines === undefined) {
+      return;
+    }
+
+    // lateAfterMs and stoppedAfterMs, written out: the earlier of the two. Branch-free of
+    // doubles (a double that flows out of a branch is boxed), so every value stays unboxed.
+    const count = this.#count;
+    const some = count === 0 ? 0 : 1;
+    const divisor = count === 0 ? 1 : count;
+    const meanOfShifted = f64[base + detectorSumField]! / divisor;
+    const mean =
+      some * (f64[base + detectorShiftField]! + meanOfShifted) +
+      (1 - some) * defaultIntervalMs;
+    const variance =
+      some *
+      (f64[base + detectorSumOfSquaresField]! / divisor -
+        meanOfShifted * meanOfShifted);
+    const sigma = Math.max(Math.sqrt(Math.max(0, variance)), mean / 4);
+    const fixed = deadAfterMs === undefined ? 0 : 1;
+    const limit = deadAfterMs ?? 0;
+    const late = 2 * mean + (1 - fixed) * sigma * lateZ;
+    const phiStopped = Math.max(
+      2 * mean + sigma * stoppedZ,
+      (1 - some) * firstIntervalStoppedMs,
+    );
+    const stopped = fixed * limit + (1 - fixed) * phiStopped;
+    deadlines[index] = now + Math.min(late, stopped);
   }
 
   /**
@@ -257,39 +403,55 @@ export class LivenessDetector {
     return this.#count > smallRingSize ? rings.full : rings.small;
   }
 
-  #push(interval: number, rings: IntervalRings): void {
+  /** Records the interval from the table's lastSeen to `now` (never negative). */
+  #push(now: number, rings: IntervalRings): void {
+    // The table's fields read once into locals and written back once: this runs per heartbeat.
+    const {f64, i32, u8} = this.#table;
+    const base = this.slot * f64PerSlot;
+    const intBase = this.slot * i32PerSlot;
+    const byteBase = this.slot * u8PerSlot;
+    const interval = Math.max(0, now - f64[base + lastSeenField]!);
+    const count = u8[byteBase + detectorCountField]!;
     let pool: RingPool;
-    if (this.#ringId < 0) {
+    if (i32[intBase + detectorRingField]! < 0) {
       pool = rings.small;
-      this.#ringId = pool.allocate();
-      this.#shift = interval;
-    } else if (this.#count === smallRingSize) {
+      i32[intBase + detectorRingField] = pool.allocate();
+      f64[base + detectorShiftField] = interval;
+    } else if (count === smallRingSize) {
       pool = rings.full;
       this.#moveToFullRing(rings);
     } else {
-      pool = this.#pool(rings);
+      pool = count > smallRingSize ? rings.full : rings.small;
     }
 
-    const chunk = pool.chunk(this.#ringId);
-    const index = pool.offset(this.#ringId) + this.#next;
-    if (this.#count === intervalWindowSize) {
-      const evicted = decodeInterval(chunk[index]!) - this.#shift;
-      this.#sum -= evicted;
-      this.#sumOfSquares -= evicted * evicted;
+    const ringId = i32[intBase + detectorRingField]!;
+    const chunk = pool.chunk(ringId);
+    const next = u8[byteBase + detectorNextField]!;
+    const index = pool.offset(ringId) + next;
+    const shift = f64[base + detectorShiftField]!;
+    let sum = f64[base + detectorSumField]!;
+    let sumOfSquares = f64[base + detectorSumOfSquaresField]!;
+    if (count === intervalWindowSize) {
+      const evicted = decodeInterval(chunk[index]!) - shift;
+      sum -= evicted;
+      sumOfSquares -= evicted * evicted;
     } else {
-      this.#count++;
+      u8[byteBase + detectorCountField] = count + 1;
     }
 
     // Sum the value that the ring's code stands for, so the sums agree with an exact recount.
-    const code = encodeInterval(interval);
-    const stored = decodeInterval(code);
+    // encodeInterval(interval), rounded here: the call then takes a small integer, not a double.
+    const code = encodeUnits(Math.round(interval * unitsPerMs));
     chunk[index] = code;
-    const added = stored - this.#shift;
-    this.#sum += added;
-    this.#sumOfSquares += added * added;
-    this.#next = this.#next + 1 === intervalWindowSize ? 0 : this.#next + 1;
-    if (++this.#pushesSinceExact === intervalWindowSize) {
-      this.#recount(chunk, pool.offset(this.#ringId));
+    const added = decodeInterval(code) - shift;
+    f64[base + detectorSumField] = sum + added;
+    f64[base + detectorSumOfSquaresField] = sumOfSquares + added * added;
+    u8[byteBase + detectorNextField] =
+      next + 1 === intervalWindowSize ? 0 : next + 1;
+    const pushes = u8[byteBase + detectorPushesField]! + 1;
+    u8[byteBase + detectorPushesField] = pushes;
+    if (pushes === intervalWindowSize) {
+      this.#recount(chunk, pool.offset(ringId));
     }
   }
 

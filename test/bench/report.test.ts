@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {combineSegments} from '../../bench/combine.js';
+import type {EngineBudgetsResult} from '../../bench/engine-budgets.js';
 import type {FrameTimeResult} from '../../bench/frame-time.js';
 import type {MemoryResult} from '../../bench/memory.js';
 import {
@@ -79,6 +80,24 @@ const frame: FrameTimeResult = {
   fillSeconds: 0.5,
 };
 
+const engine: EngineBudgetsResult = {
+  clients: 100_000,
+  heapPerClientBytes: 700,
+  rssPerClientBytes: 900,
+  typedArrayBytesPerClient: 600,
+  fillSeconds: 3,
+  ratePerSecond: 20_000,
+  steps: ['sort by delay', 'freeze'],
+  longestTaskMs: 4,
+  p99TaskMs: 2,
+  longestTaskByStepMs: {'sort by delay': 3, freeze: 4},
+  longestGcByStepMs: {freeze: 2},
+  longestGcMs: 2,
+  longestGcKind: 'scavenge',
+  gcCounts: {scavenge: 5},
+  heartbeatsFed: 200_000,
+};
+
 function results(scenarios: ScenarioResult[]): BenchResults {
   return {
     machine: {
@@ -122,6 +141,7 @@ function fullRun(
     make('headless', 1000, [90]),
     make('dashboard', 1000, [90]),
     make('viewers', 1000, [90]),
+    make('echo', 1000, [100]),
     make('echo', 100, [100, 100]),
     make('headless', 100, [85, 80]),
     make('echo', 10_000, [100, 100]),
@@ -138,15 +158,16 @@ const startup = {
 };
 
 test('every target passes when every figure is within it', () => {
-  const bench = {...results(fullRun()), startup};
+  const bench = {...results(fullRun()), startup, engine};
   const checks = checkTargets(bench);
-  assert.equal(checks.length, 16);
+  assert.equal(checks.length, 20);
   assert.deepEqual(
     checks.filter((check) => check.pass !== true).map((check) => check.name),
     [],
   );
   const report = formatReport(bench);
-  assert.equal(report.match(/ PASS$/gmv)?.length, 16);
+  assert.equal(report.match(/ PASS$/gmv)?.length, 20);
+  assert.match(report, /engine: 100000 clients of eleven heartbeats/v);
   assert.doesNotMatch(report, /MISS/v);
 });
 
@@ -185,6 +206,12 @@ test('targets miss by the figures that fall short, and say n/a for what was not 
     memory: heavy,
     frame: slowFrame,
     startup: {...startup, headlessBindMs: 400},
+    engine: {
+      ...engine,
+      heapPerClientBytes: 769,
+      longestTaskMs: 5.5,
+      longestGcMs: 7,
+    },
   };
   const verdict = verdicts(bench);
   const missed = Object.entries(verdict)
@@ -204,6 +231,9 @@ test('targets miss by the figures that fall short, and say n/a for what was not 
     /^memory per client with a full interval window/v,
     /^one dashboard frame/v,
     /^frame rate/v,
+    /^engine: memory per client with a full window/v,
+    /^engine: longest task/v,
+    /^engine: longest garbage collection/v,
   ]) {
     assert.ok(
       missed.some((name) => expected.test(name)),
