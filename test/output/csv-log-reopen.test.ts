@@ -12,7 +12,7 @@ the rows after it go to a new file at the path, header first; none lost or doubl
 */
 
 const header =
-  'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms';
+  'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms,name,address';
 
 function heartbeat(seq: number) {
   return makeEvent({
