@@ -16,6 +16,7 @@ import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {IdlePrompt} from './idle-prompt.js';
+import {useInputPacing, type InputPacing} from './key-stream.js';
 import {
   detailIntents,
   detailKeyHints,
@@ -57,6 +58,8 @@ export type DashboardProps = {
   readonly columns?: number;
   /** A replay's clock: the dashboard shows the run as it was, with the replay's keys. */
   readonly replay?: ReplayControls;
+  /** The terminal's input, key by key: told when a key's effects have run, so the next may follow. */
+  readonly input?: InputPacing;
 };
 
 const noSubscription = () => () => undefined;
@@ -79,7 +82,9 @@ export function Dashboard({
   rows,
   columns,
   replay,
+  input,
 }: DashboardProps) {
+  useInputPacing(input);
   const snapshot = useEngineSnapshot(engine);
   const replayStatus = useSyncExternalStore(
     replay?.subscribe ?? noSubscription,
