@@ -109,22 +109,79 @@ function jsonDelay(delayMs: number | undefined): number | undefined {
   return Math.round(delayMs * 1000) / 1000;
 }
 
+/** The version of the JSON line format, in every line's `v`: 2 made `detail` an object. */
+export const jsonLineVersion = 2;
+
+export type JsonDetail = Record<string, string | number | boolean>;
+
+const detailField = /^(?<name>[a-z][\da-z_]*)=(?<value>.*)$/sv;
+const detailFlag = /^[a-z][\da-z_]*$/v;
+const detailNumber = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+\-]?\d+)?$/iv;
+
+function typedValue(text: string): string | number | boolean {
+  if (detailNumber.test(text)) {
+    const number = Number(text);
+    if (Number.isFinite(number)) {
+      return number;
+    }
+  }
+
+  return text === 'true' || text === 'false' ? text === 'true' : text;
+}
+
 /**
- * One JSON object (`--output json`), without a trailing newline: the CSV's fields
- * (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as null.
+ * An event's `key=value;key=value` detail as an object of typed fields, for JSON:
+ * `received=10;loss_pct=9.1` is `{"received": 10, "loss_pct": 9.1}`. A bare word (`unanswered`) is
+ * `true`; free text (a malformed datagram's reason, a hook's failure) is `message`; a `;` inside a
+ * value stays in it.
+ */
+export function detailObject(detail: string): JsonDetail {
+  const object: JsonDetail = {};
+  let last: string | undefined;
+  for (const part of detail.split(';')) {
+    const field = detailField.exec(part);
+    if (field?.groups !== undefined) {
+      last = field.groups.name!;
+      object[last] = typedValue(field.groups.value!);
+    } else if (detailFlag.test(part)) {
+      last = undefined;
+      object[part] = true;
+    } else if (last === undefined) {
+      last = 'message';
+      object.message =
+        object.message === undefined
+          ? part
+          : `${String(object.message)};${part}`;
+    } else {
+      // A value with a `;` in it: the text is kept as it was.
+      object[last] = `${String(object[last])};${part}`;
+    }
+  }
+
+  return object;
+}
+
+/**
+ * One JSON object (`--output json`), without a trailing newline: `v` (the line format's version),
+ * the CSV's fields (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as
+ * null. `detail` is an object of typed fields (see detailObject); text and CSV keep `k=v;k=v`.
  */
 export function formatEventJson(
   event: HeartbeatEvent,
   session: string,
 ): string {
   return JSON.stringify({
+    v: jsonLineVersion,
     session,
     time: formatIsoTime(event.time),
     event: event.event,
     client: event.client ?? null,
     seq: event.seq ?? null,
     delay_ms: jsonDelay(event.delayMs) ?? null,
-    detail: event.detail ?? null,
+    detail:
+      event.detail === undefined || event.detail === ''
+        ? null
+        : detailObject(event.detail),
     state: event.state ?? null,
   });
 }

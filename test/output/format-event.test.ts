@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
+  detailObject,
   formatEventJson,
   formatEventText,
 } from '../../source/output/format-event.js';
@@ -197,6 +198,7 @@ test('json: every event kind is one object with exactly the CSV fields and state
     assert.doesNotMatch(line, /\n/v);
     const object = parseJsonObject(line);
     assert.deepEqual(Object.keys(object), [
+      'v',
       'session',
       'time',
       'event',
@@ -211,30 +213,36 @@ test('json: every event kind is one object with exactly the CSV fields and state
     assert.equal(object.event, name);
     assert.equal(object.client, event.client ?? null);
     assert.equal(object.seq, event.seq ?? null);
-    assert.equal(object.detail, event.detail ?? null);
+    assert.deepEqual(
+      object.detail,
+      event.detail === undefined ? null : detailObject(event.detail),
+    );
     assert.equal(object.state, event.state ?? null);
+    assert.equal(object.v, 2);
   }
 });
 
 test('json: delay in milliseconds to three decimals; nulls for absent values', () => {
   assert.deepEqual(JSON.parse(formatEventJson(samples.replied, 's')), {
+    v: 2,
     session: 's',
     time,
     event: 'replied',
     client,
     seq: 7,
     delay_ms: 0.412,
-    detail: 'lost_in_between=0',
+    detail: {lost_in_between: 0},
     state: 'alive',
   });
   assert.deepEqual(JSON.parse(formatEventJson(samples.stop, 's')), {
+    v: 2,
     session: 's',
     time,
     event: 'stop',
     client: null,
     seq: null,
     delay_ms: null,
-    detail: 'duration_ms=1234',
+    detail: {duration_ms: 1234},
     state: null,
   });
   const weird = parseJsonObject(
@@ -244,5 +252,48 @@ test('json: delay in milliseconds to three decimals; nulls for absent values', (
     ),
   );
   assert.equal(weird.delay_ms, null);
-  assert.equal(weird.detail, 'a\n"b"');
+  assert.deepEqual(weird.detail, {message: 'a\n"b"'});
+});
+
+test('json: detail is an object of typed fields; text keeps k=v', () => {
+  assert.deepEqual(
+    detailObject(
+      'received=10;replied=9;loss=9.1%;state=alive;delay_avg_ms=0.412;clock_offset_ms=-3600000',
+    ),
+    {
+      received: 10,
+      replied: 9,
+      loss: '9.1%',
+      state: 'alive',
+      delay_avg_ms: 0.412,
+      clock_offset_ms: -3_600_000,
+    },
+  );
+  assert.deepEqual(detailObject('not a heartbeat: "x;y";unanswered'), {
+    message: 'not a heartbeat: "x;y"',
+    unanswered: true,
+  });
+  assert.deepEqual(
+    detailObject('listening=0.0.0.0:1;allow=127.0.0.0/8,::1/128'),
+    {
+      listening: '0.0.0.0:1',
+      allow: '127.0.0.0/8,::1/128',
+    },
+  );
+  assert.deepEqual(detailObject('hook=a;error=exit 1; see log'), {
+    hook: 'a',
+    error: 'exit 1; see log',
+  });
+  const line = formatEventJson(
+    makeEvent({event: 'summary', detail: 'received=3;lost=0'}),
+    's',
+  );
+  assert.equal(
+    (JSON.parse(line) as {detail: {received: number}}).detail.received,
+    3,
+  );
+  assert.match(
+    formatEventText(makeEvent({event: 'summary', detail: 'received=3;lost=0'})),
+    /received=3;lost=0/v,
+  );
 });
