@@ -2,7 +2,7 @@ import type {HeartbeatEvent} from '../store/types.js';
 import {formatIsoTime} from './format-time.js';
 
 /** Wide enough for the longest event names (`malformed`, `log-error`), so columns line up. */
-const eventWidth = 9;
+const eventWidth = 10;
 /** Wide enough for any IPv4 client (`255.255.255.255:65535`); IPv6 clients push the line out. */
 const clientWidth = 21;
 
@@ -92,8 +92,11 @@ export function formatEventText(event: HeartbeatEvent): string {
     fields.push(`state=${event.state}`);
   }
 
-  if (event.client !== undefined) {
-    const client = escapeControl(event.client);
+  // A hook's failure is about a client, named or not: its line keeps the client column.
+  const clientText =
+    event.client ?? (event.event === 'hook-error' ? '-' : undefined);
+  if (clientText !== undefined) {
+    const client = escapeControl(clientText);
     line += `  ${fields.length > 0 ? client.padEnd(clientWidth) : client}`;
   }
 

@@ -93,23 +93,23 @@ const time = formatIsoTime(samples.start.time);
 
 test('text: one line per event kind, fixed-width event column, absent fields left out', () => {
   const expected: Record<EventName, string> = {
-    start: `${time}  start      listening=0.0.0.0:12000;loss=40%;seed=7`,
-    replied: `${time}  replied    127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`,
-    dropped: `${time}  dropped    127.0.0.1:5000         seq=8 delay=1.500ms state=alive`,
-    malformed: `${time}  malformed  127.0.0.1:5000         not a heartbeat state=alive`,
-    refused: `${time}  refused    203.0.113.9:4000       outside --allow`,
-    late: `${time}  late       127.0.0.1:5000         silent_ms=232 state=late`,
-    stopped: `${time}  stopped    127.0.0.1:5000         silent_ms=1000 state=stopped`,
-    resumed: `${time}  resumed    127.0.0.1:5000         seq=9 delay=0.250ms after=stopped;silent_ms=4321 state=alive`,
-    evicted: `${time}  evicted    [2001:db8::1]:5000     state=stopped`,
-    loss: `${time}  loss       loss=15%`,
-    idle: `${time}  idle       silent_for=60s`,
-    'log-error': `${time}  log-error  log write failed: no space left on device (ENOSPC)`,
-    summary: `${time}  summary    127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1`,
-    stop: `${time}  stop       duration_ms=1234`,
-    reset: `${time}  reset      resets=1`,
-    forget: `${time}  forget     forgotten=2`,
-    'hook-error': `${time}  hook-error  timed out`,
+    start: `${time}  start       listening=0.0.0.0:12000;loss=40%;seed=7`,
+    replied: `${time}  replied     127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`,
+    dropped: `${time}  dropped     127.0.0.1:5000         seq=8 delay=1.500ms state=alive`,
+    malformed: `${time}  malformed   127.0.0.1:5000         not a heartbeat state=alive`,
+    refused: `${time}  refused     203.0.113.9:4000       outside --allow`,
+    late: `${time}  late        127.0.0.1:5000         silent_ms=232 state=late`,
+    stopped: `${time}  stopped     127.0.0.1:5000         silent_ms=1000 state=stopped`,
+    resumed: `${time}  resumed     127.0.0.1:5000         seq=9 delay=0.250ms after=stopped;silent_ms=4321 state=alive`,
+    evicted: `${time}  evicted     [2001:db8::1]:5000     state=stopped`,
+    loss: `${time}  loss        loss=15%`,
+    idle: `${time}  idle        silent_for=60s`,
+    'log-error': `${time}  log-error   log write failed: no space left on device (ENOSPC)`,
+    summary: `${time}  summary     127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1`,
+    stop: `${time}  stop        duration_ms=1234`,
+    reset: `${time}  reset       resets=1`,
+    forget: `${time}  forget      forgotten=2`,
+    'hook-error': `${time}  hook-error  -                      timed out`,
   };
   for (const name of allEvents) {
     assert.equal(formatEventText(samples[name]), expected[name], name);
@@ -119,11 +119,11 @@ test('text: one line per event kind, fixed-width event column, absent fields lef
 test('text: a server event with nothing else is just the time and the name', () => {
   assert.equal(
     formatEventText(makeEvent({event: 'stop'})),
-    `${time}  stop     `,
+    `${time}  stop      `,
   );
   assert.equal(
     formatEventText(makeEvent({event: 'late', client})),
-    `${time}  late       127.0.0.1:5000`,
+    `${time}  late        127.0.0.1:5000`,
   );
 });
 
@@ -183,7 +183,7 @@ test('text: control characters in a detail are escaped, so a line stays one line
   );
   assert.equal(
     line,
-    String.raw`${time}  malformed  127.0.0.1:5000         a\nb\r\tc\x1b[2Jd\x00`,
+    String.raw`${time}  malformed   127.0.0.1:5000         a\nb\r\tc\x1b[2Jd\x00`,
   );
   assert.ok(
     [...line].every((character) => character >= ' '),

@@ -92,6 +92,6 @@ test('the skipped-output notice is an event line in the same format', () => {
   });
   assert.equal(
     skippedLineFor('text', 'feedc0de', () => time)(3),
-    `${formatIsoTime(time)}  log-error  output_skipped=3;reason=output could not keep up`,
+    `${formatIsoTime(time)}  log-error   output_skipped=3;reason=output could not keep up`,
   );
 });

@@ -177,6 +177,6 @@ test('replay without a file says how to call it, exit 2', async () => {
   assert.equal(result.code, 2);
   assert.equal(
     result.stderr,
-    'udp-heartbeat: replay: replay needs the CSV log to play: udp-heartbeat replay FILE (see --help)\n',
+    'udp-heartbeat: replay: no log named; give the CSV log to play: udp-heartbeat replay FILE (see --help)\n',
   );
 });
