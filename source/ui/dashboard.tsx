@@ -85,6 +85,11 @@ export function Dashboard({
   input,
 }: DashboardProps) {
   useInputPacing(input);
+  // The table's columns on screen (a narrow terminal leaves some out): `s` sorts only by those.
+  const columnsOnScreen = useRef<ReadonlySet<string> | undefined>(undefined);
+  const setColumnsOnScreen = useCallback((columns: readonly string[]) => {
+    columnsOnScreen.current = new Set(columns);
+  }, []);
   const snapshot = useEngineSnapshot(engine);
   const replayStatus = useSyncExternalStore(
     replay?.subscribe ?? noSubscription,
@@ -276,7 +281,7 @@ export function Dashboard({
         }
 
         case 'next-sort': {
-          dispatch({type: 'next-sort'});
+          dispatch({type: 'next-sort', onScreen: columnsOnScreen.current});
           return true;
         }
 
@@ -474,6 +479,7 @@ export function Dashboard({
             ? `No clients yet: waiting for heartbeats on ${snapshot.info.listening}.`
             : `No client matches "${snapshot.query.filter}" (Esc clears the filter).`
         }
+        onColumns={setColumnsOnScreen}
       />
       {state.overlay === 'filter' && (
         <LineInput
