@@ -231,6 +231,15 @@ test('p freezes the figures while heartbeats keep arriving; p again resumes', as
       'a redraw while frozen',
     );
     assert.ok(headerLine(redrawn).includes('FROZEN'), redrawn);
+    // Everything from the engine stands still: the header's uptime, rate and counters too, and
+    // it keeps its layout, the program's name first.
+    assert.equal(headerLine(redrawn), headerLine(frozen));
+    assert.equal(
+      redrawn.split(/\r?\n/v)[1],
+      frozen.split(/\r?\n/v)[1],
+      'the clients line',
+    );
+    assert.match(headerLine(frozen), /^udp-heartbeat {2}/v);
     assert.equal(count(rowOf(redrawn, key), 'recv'), frozenReceived);
     assert.equal(
       count(rowOf(redrawn, key), 'replied'),
