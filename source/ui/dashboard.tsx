@@ -408,7 +408,13 @@ export function Dashboard({
     // The whole screen: the help is as tall as a classic terminal allows.
     return (
       <Box flexDirection="column">
-        <HelpOverlay isActive={linesActive} groups={groups} onClose={close} />
+        <HelpOverlay
+          isActive={linesActive}
+          groups={groups}
+          width={size.columns}
+          height={size.rows}
+          onClose={close}
+        />
         {idlePrompt}
       </Box>
     );
