@@ -235,8 +235,17 @@ export function Dashboard({
         }
 
         if (intent.type === 'detail' || intent.type === 'clear-filter') {
-          // Back to the table, where the cursor never moved.
+          // Back to the table, on the client the view showed: the sort may have moved it while
+          // the view was open, and the same row number would now be another client.
+          const {window: rows} = current;
+          const at = rows.rows.findIndex(
+            (row) => row.key === latest.current.detailKey,
+          );
           setDetailOf(undefined);
+          if (at !== -1) {
+            moveTo(rows.start + at);
+          }
+
           return false;
         }
       }
