@@ -363,3 +363,29 @@ test('a reply with terminal escapes is shown escaped on its line', async () => {
     assert.ok(![...line].some((character) => character < ' '), line);
   });
 });
+
+test('a timeout is told before the replies to later heartbeats, in sequence order', async () => {
+  // The second heartbeat gets no answer; its deadline falls when the third is sent (the timeout
+  // equals the interval), and the third's reply comes right after.
+  const notTheSecond: Responder = (_payload, index, reply) => {
+    if (index !== 1) {
+      reply(seedReply);
+    }
+  };
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await withServer(notTheSecond, async (server) => {
+      const {lines, report} = run({
+        port: String(server.port),
+        count: '4',
+        interval: '0.1',
+        timeout: '0.1',
+      });
+      await report;
+      const order = lines
+        .filter((line) => line.startsWith('seq='))
+        .map((line) => /^seq=(?<seq>\d+)/v.exec(line)!.groups!.seq);
+      assert.deepEqual(order, ['1', '2', '3', '4'], lines.join('\n'));
+    });
+  }
+});
