@@ -250,18 +250,27 @@ test('--clients 3: three sockets, three source ports, lines and statistics per c
       assert.ok(
         lines.some((line) =>
           line.startsWith(
-            `[client ${client}] 2 sent, 2 received, 0% loss, rtt min/avg/max/mdev = `,
+            `[client ${client}] 2 sent, 2 received, 0% loss, rtt `,
           ),
         ),
         lines.join('\n'),
       );
     }
 
-    const stats = lines.indexOf(statsHeader(server.port));
+    const stats = lines.indexOf(
+      `--- 127.0.0.1:${server.port} heartbeat statistics (rtt min/avg/max/mdev in ms) ---`,
+    );
+    assert.ok(stats !== -1, lines.join('\n'));
     assert.equal(
       lines[stats + 4],
       'all 3 clients: 6 sent, 6 received, 0% loss',
     );
+    // Each client's line stays well inside a terminal's width.
+    for (const line of lines.slice(stats + 1, stats + 4)) {
+      assert.match(line, /^\[client \d\] 2 sent, .* rtt [\d.\/]+$/v);
+      assert.ok(line.length < 80, line);
+    }
+
     assertSaneRtt(lines[stats + 5]);
     assert.equal(result.sent, 6);
     assert.equal(result.clients.length, 3);
