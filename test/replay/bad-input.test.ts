@@ -128,7 +128,7 @@ const cases: Case[] = [
     content: `${header}\n${start}\n${heartbeat}\n`,
     flags: ['--session', 'bbbb2222'],
     message:
-      /--session: .*log\.csv holds no session "bbbb2222" \(it holds 1 session, the latest aaaa1111\)$/v,
+      /--session: .*log\.csv holds no session "bbbb2222" \(it holds 1 session; the latest first: aaaa1111 \(played without --session\)\)$/v,
   },
   {
     name: 'a negative speed',
