@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {parse} from 'csv-parse/sync';
 import {detailObject} from '../../source/output/format-event.js';
 import {runCli} from '../helpers/cli-process.js';
+import {detailText} from '../helpers/json-events.js';
 
 /** A row of a log, by column name. */
 export type Row = Record<string, string>;
@@ -25,26 +26,6 @@ export type JsonEvent = {
   detail: string | null;
   state: string | null;
 };
-
-/**
- * A JSON line's detail object as `k=v;k=v` text again (free text first, flags bare), so that it
- * reads as the log's detail does after canonicalDetail.
- */
-export function detailText(detail: unknown): string | null {
-  if (detail === null || typeof detail !== 'object') {
-    return null;
-  }
-
-  return Object.entries(detail as Record<string, unknown>)
-    .map(([key, value]) =>
-      key === 'message'
-        ? String(value)
-        : value === true
-          ? key
-          : `${key}=${String(value)}`,
-    )
-    .join(';');
-}
 
 /** A log row's detail as a JSON line's reads back (numbers as JavaScript writes them). */
 export function canonicalDetail(detail: string | undefined): string | null {
