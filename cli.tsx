@@ -77,16 +77,28 @@ async function clientCommand(argv: readonly string[]): Promise<void> {
     });
   }
 
+  // The reader of standard output has gone (`client | head -2`): end the run quietly, with 0.
+  let outputClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') {
+      throw error;
+    }
+
+    outputClosed = true;
+    abort.abort();
+  });
   const report = await runClient(options, {
     write(line) {
-      process.stdout.write(`${line}\n`);
+      if (!outputClosed) {
+        process.stdout.write(`${line}\n`);
+      }
     },
     signal: abort.signal,
     setupFailed(error) {
       fail(error.message, error.exitCode);
     },
   });
-  process.exitCode = report.received > 0 ? 0 : 1;
+  process.exitCode = report.received > 0 || outputClosed ? 0 : 1;
 }
 
 async function main(): Promise<void> {

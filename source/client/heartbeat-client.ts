@@ -48,6 +48,10 @@ export class HeartbeatClient {
   /** Heartbeats waiting for a reply, in seq order, so the first is the oldest. */
   readonly #pending = new Map<number, Pending>();
   #nextSeq = 1;
+  /** Lines of heartbeats told but not yet printed: a line waits for every earlier heartbeat's. */
+  readonly #told = new Map<number, string>();
+  /** The heartbeat whose line is printed next. */
+  #nextToPrint = 1;
   #firstSendAt = 0;
   #sendTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -119,6 +123,12 @@ export class HeartbeatClient {
 
     this.tally.awaiting = this.#pending.size;
     this.#pending.clear();
+    // Heartbeats cut short have no line: those told after them are printed still, in order.
+    for (const seq of [...this.#told.keys()].toSorted((a, b) => a - b)) {
+      this.#options.write(this.#told.get(seq)!);
+    }
+
+    this.#told.clear();
     this.#onFinished?.();
     await new Promise<void>((resolve) => {
       this.#socket.close(resolve);
@@ -183,10 +193,11 @@ export class HeartbeatClient {
     this.#pending.delete(pending.seq);
     const rttMs = Math.max(0, this.#options.clock() - pending.sentAt);
     this.tally.recordReply(rttMs);
-    const {prefix, target, write} = this.#options;
+    const {prefix, target} = this.#options;
     const from = formatEndpoint(target.address, target.port);
     const text = printableReply(payload);
-    write(
+    this.#tell(
+      pending.seq,
       `${prefix}seq=${pending.seq} reply from ${from} time=${formatRtt(rttMs)} ms: ${text}`,
     );
     this.#finishIfDone();
@@ -211,10 +222,34 @@ export class HeartbeatClient {
   #timeOut(pending: Pending): void {
     this.#pending.delete(pending.seq);
     const reason = pending.problem === undefined ? '' : ` (${pending.problem})`;
-    this.#options.write(
+    this.#tell(
+      pending.seq,
       `${this.#options.prefix}seq=${pending.seq} timed out${reason}`,
     );
     this.#finishIfDone();
+  }
+
+  /**
+   * Prints a heartbeat's line once every earlier heartbeat has had its own, so that the lines read
+   * in sequence: a reply that overtakes an earlier heartbeat's timeout waits for it (at most the
+   * timeout).
+   */
+  #tell(seq: number, line: string): void {
+    this.#told.set(seq, line);
+    this.#printInOrder();
+  }
+
+  #printInOrder(): void {
+    for (;;) {
+      const line = this.#told.get(this.#nextToPrint);
+      if (line === undefined) {
+        return;
+      }
+
+      this.#told.delete(this.#nextToPrint);
+      this.#nextToPrint++;
+      this.#options.write(line);
+    }
   }
 
   #describe(error: Error): string {

@@ -79,9 +79,9 @@ export class HeartbeatTally {
   }
 }
 
-/** A loss percentage as ping writes it: whole numbers bare, others with up to three decimals. */
+/** A loss percentage as the dashboard writes it: whole numbers bare, others with one decimal. */
 export function formatLossPercent(percent: number): string {
-  return `${Number(percent.toFixed(3))}%`;
+  return `${Number(percent.toFixed(1))}%`;
 }
 
 /** A round-trip time on a heartbeat line, with ping's precision: 0.042, 1.23, 12.3, 123. */

@@ -117,14 +117,21 @@ function summarise(
 
   const totals = overall.totals();
   write(
-    `--- ${formatEndpoint(target.host, target.port)} heartbeat statistics ---`,
+    `--- ${formatEndpoint(target.host, target.port)} heartbeat statistics${clients.length > 1 ? ' (rtt min/avg/max/mdev in ms)' : ''} ---`,
   );
   const overallLines = statisticsLines(totals);
   if (clients.length > 1) {
-    // One line per client, then the totals, so a thousand clients stay readable.
+    // One short line per client, then the totals, so a thousand clients stay readable and a line
+    // stays well inside a terminal's width (the header names the four round-trip figures).
     clients.forEach((client, index) => {
-      const lines = statisticsLines(client.tally.totals());
-      write(`[client ${index + 1}] ${lines.join(', ')}`);
+      const clientTotals = client.tally.totals();
+      const [counts] = statisticsLines(clientTotals);
+      const {rtt} = clientTotals;
+      const times =
+        rtt === undefined
+          ? ''
+          : `, rtt ${[rtt.min, rtt.avg, rtt.max, rtt.mdev].map((value) => value.toFixed(3)).join('/')}`;
+      write(`[client ${index + 1}] ${counts!}${times}`);
     });
     overallLines[0] = `all ${clients.length} clients: ${overallLines[0]!}`;
   }

@@ -93,36 +93,94 @@ function toRow(
   ];
 }
 
+/** The most of a file's start read to check its first line: the header is far shorter. */
+const headerProbeBytes = 4096;
+
+/**
+ * Whether a first line is this log's header: the event columns, then any of the columns later
+ * versions added, in order (an older log is appended to; replay reads both).
+ */
+function isLogHeader(line: string): boolean {
+  const names = line.replace(/\r$/v, '').split(',');
+  return (
+    names.length >= eventColumns.length &&
+    names.length <= logColumns.length &&
+    names.every((name, index) => name === logColumns[index])
+  );
+}
+
+/**
+ * What an existing file holds, read before anything is written: whether it is empty, whether it
+ * is a log (its first line is the header), and whether its last line was cut (a killed run).
+ * Files that are not regular (a device such as /dev/full, a pipe) are written as they are.
+ */
+async function inspect(
+  handle: FileHandle,
+): Promise<{empty: boolean; log: boolean; cutLastLine: boolean}> {
+  const stats = await handle.stat();
+  if (!stats.isFile() || stats.size === 0) {
+    return {empty: stats.size === 0, log: true, cutLastLine: false};
+  }
+
+  const probe = Buffer.alloc(Math.min(headerProbeBytes, stats.size));
+  const {bytesRead} = await handle.read(probe, 0, probe.length, 0);
+  const start = probe.subarray(0, bytesRead);
+  const newline = start.indexOf(0x0a);
+  // A first line longer than the probe, or binary bytes, are not a header: latin1 keeps bytes as they are.
+  const firstLine = start
+    .subarray(0, newline === -1 ? start.length : newline)
+    .toString('latin1');
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, stats.size - 1);
+  return {
+    empty: false,
+    log: (newline !== -1 || bytesRead === stats.size) && isLogHeader(firstLine),
+    cutLastLine: last[0] !== 0x0a,
+  };
+}
+
 async function openForAppend(
   path: string,
-): Promise<{handle: FileHandle; empty: boolean}> {
+): Promise<{handle: FileHandle; empty: boolean; cutLastLine: boolean}> {
   if (path === '') {
     throw new LogOpenError(path, 'the path is empty');
   }
 
   let handle: FileHandle;
   try {
-    // Append mode creates a missing file and never overwrites what earlier runs wrote.
-    handle = await open(path, 'a');
+    // Append mode creates a missing file and never overwrites what earlier runs wrote; reading
+    // checks that a file already there is a log before a byte is added to it.
+    handle = await open(path, 'a+');
   } catch (error) {
     throw new LogOpenError(path, errorReason(error));
   }
 
+  let found;
   try {
-    const stats = await handle.stat();
-    return {handle, empty: stats.size === 0};
+    found = await inspect(handle);
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw new LogOpenError(path, errorReason(error));
   }
+
+  if (!found.log) {
+    await handle.close().catch(() => undefined);
+    throw new LogOpenError(
+      path,
+      `it is not empty and not a log written by --log (its first line is not ${logColumns.join(',')}); name a new file or an earlier log`,
+    );
+  }
+
+  return {handle, empty: found.empty, cutLastLine: found.cutLastLine};
 }
 
 /**
  * Opens the CSV event log for appending: the header `session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms,name,address`
- * goes in only when the file is new or empty. Rows are queued and written in batches by
+ * goes in only when the file is new or empty. A file that is not empty must already be such a log
+ * (its first line the header): anything else is refused, untouched. Rows are queued and written in batches by
  * csv-stringify (which does all the quoting), so logging never holds up packet handling.
  *
- * @throws {LogOpenError} when the file cannot be opened for writing.
+ * @throws {LogOpenError} when the file cannot be opened for writing, or is not a log.
  */
 export async function openCsvLog(
   path: string,
@@ -146,8 +204,8 @@ export async function openCsvLog(
   /** The failure last told to onError; cleared by a successful write, so a new failure is told again. */
   let reported: string | undefined;
   let notWritten = 0;
-  /** A failed write left part of a row behind: the next write starts on a new line. */
-  let partialRow = false;
+  /** A failed write (or a killed earlier run) left part of a row behind: the next write starts on a new line. */
+  let partialRow = opened.cutLastLine;
   /** A reopen under way: no write starts until the new file is in place. */
   let reopening: Promise<void> | undefined;
 
@@ -278,7 +336,7 @@ export async function openCsvLog(
       const next = await openForAppend(path);
       handle = next.handle;
       headerPending = next.empty;
-      partialRow = false;
+      partialRow = next.cutLastLine;
     } catch (error) {
       report(
         `log reopen failed: ${error instanceof Error ? error.message : String(error)}`,

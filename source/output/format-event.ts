@@ -2,7 +2,7 @@ import type {HeartbeatEvent} from '../store/types.js';
 import {formatIsoTime} from './format-time.js';
 
 /** Wide enough for the longest event names (`malformed`, `log-error`), so columns line up. */
-const eventWidth = 9;
+const eventWidth = 10;
 /** Wide enough for any IPv4 client (`255.255.255.255:65535`); IPv6 clients push the line out. */
 const clientWidth = 21;
 
@@ -102,9 +102,14 @@ export function formatEventText(event: HeartbeatEvent): string {
     fields.push(`state=${event.state}`);
   }
 
-  if (event.client !== undefined) {
+  // A hook's failure is about a client, named or not: its line keeps the client column.
+  const clientText =
+    event.client ?? (event.event === 'hook-error' ? '-' : undefined);
+  if (clientText !== undefined) {
     const client = escapeControl(
-      event.client === event.name ? quoteValue(event.client) : event.client,
+      event.client !== undefined && event.client === event.name
+        ? quoteValue(event.client)
+        : clientText,
     );
     line += `  ${fields.length > 0 ? client.padEnd(clientWidth) : client}`;
   }
@@ -128,23 +133,80 @@ function jsonDelay(delayMs: number | undefined): number | undefined {
   return Math.round(delayMs * 1000) / 1000;
 }
 
+/** The version of the JSON line format, in every line's `v`: 2 made `detail` an object. */
+export const jsonLineVersion = 2;
+
+export type JsonDetail = Record<string, string | number | boolean>;
+
+const detailField = /^(?<name>[a-z][\da-z_]*)=(?<value>.*)$/sv;
+const detailFlag = /^[a-z][\da-z_]*$/v;
+const detailNumber = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+\-]?\d+)?$/iv;
+
+function typedValue(text: string): string | number | boolean {
+  if (detailNumber.test(text)) {
+    const number = Number(text);
+    if (Number.isFinite(number)) {
+      return number;
+    }
+  }
+
+  return text === 'true' || text === 'false' ? text === 'true' : text;
+}
+
 /**
- * One JSON object (`--output json`), without a trailing newline: the CSV's fields
- * (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as null, then a
- * named client's `name` and, where its key is that name, its `address`.
+ * An event's `key=value;key=value` detail as an object of typed fields, for JSON:
+ * `received=10;loss_pct=9.1` is `{"received": 10, "loss_pct": 9.1}`. A bare word (`unanswered`) is
+ * `true`; free text (a malformed datagram's reason, a hook's failure) is `message`; a `;` inside a
+ * value stays in it.
+ */
+export function detailObject(detail: string): JsonDetail {
+  const object: JsonDetail = {};
+  let last: string | undefined;
+  for (const part of detail.split(';')) {
+    const field = detailField.exec(part);
+    if (field?.groups !== undefined) {
+      last = field.groups.name!;
+      object[last] = typedValue(field.groups.value!);
+    } else if (detailFlag.test(part)) {
+      last = undefined;
+      object[part] = true;
+    } else if (last === undefined) {
+      last = 'message';
+      object.message =
+        object.message === undefined
+          ? part
+          : `${String(object.message)};${part}`;
+    } else {
+      // A value with a `;` in it: the text is kept as it was.
+      object[last] = `${String(object[last])};${part}`;
+    }
+  }
+
+  return object;
+}
+
+/**
+ * One JSON object (`--output json`), without a trailing newline: `v` (the line format's version),
+ * the CSV's fields (`session,time,event,client,seq,delay_ms,detail`) and `state`, absent values as
+ * null, then a named client's `name` and, where its key is that name, its `address`. `detail` is
+ * an object of typed fields (see detailObject); text and CSV keep `k=v;k=v`.
  */
 export function formatEventJson(
   event: HeartbeatEvent,
   session: string,
 ): string {
   return JSON.stringify({
+    v: jsonLineVersion,
     session,
     time: formatIsoTime(event.time),
     event: event.event,
     client: event.client ?? null,
     seq: event.seq ?? null,
     delay_ms: jsonDelay(event.delayMs) ?? null,
-    detail: event.detail ?? null,
+    detail:
+      event.detail === undefined || event.detail === ''
+        ? null
+        : detailObject(event.detail),
     state: event.state ?? null,
     ...(event.name === undefined ? {} : {name: event.name}),
     ...(event.address === undefined ? {} : {address: event.address}),

@@ -67,31 +67,25 @@ export function formatClockTime(ms: number): string {
 }
 
 /**
- * A span of time for people: `0.4s` and `42.3s` under a minute, then `2m 03s`, `1h 02m 03s`,
- * and `3d 04h 05m` past a day. Negative spans count as zero.
+ * A span of time as the dashboard's header writes uptime, whole seconds: `12s`, `5m07s`,
+ * `1h02m03s`, `2d03h04m`. Negative spans count as zero.
  */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms <= 0) {
-    return '0.0s';
+  const seconds = Math.floor(Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (minutes === 0) {
+    return `${seconds}s`;
   }
 
-  // Tenths are shown under a minute; cut rather than round so 59.96 s does not print as 60.0s.
-  if (ms < 60_000) {
-    return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  if (hours === 0) {
+    return `${minutes}m${pad2(seconds % 60)}s`;
   }
 
-  const totalSeconds = Math.floor(ms / 1000);
-  const seconds = totalSeconds % 60;
-  const totalMinutes = Math.floor(totalSeconds / 60);
-  const minutes = totalMinutes % 60;
-  const totalHours = Math.floor(totalMinutes / 60);
-  if (totalHours === 0) {
-    return `${minutes}m ${pad2(seconds)}s`;
+  if (days === 0) {
+    return `${hours}h${pad2(minutes % 60)}m${pad2(seconds % 60)}s`;
   }
 
-  if (totalHours < 24) {
-    return `${totalHours}h ${pad2(minutes)}m ${pad2(seconds)}s`;
-  }
-
-  return `${Math.floor(totalHours / 24)}d ${pad2(totalHours % 24)}h ${pad2(minutes)}m`;
+  return `${days}d${pad2(hours % 24)}h${pad2(minutes % 60)}m`;
 }

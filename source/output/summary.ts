@@ -1,3 +1,4 @@
+import {stripVTControlCharacters} from 'node:util';
 import process from 'node:process';
 import {createElement} from 'react';
 import {renderToString} from 'ink';
@@ -335,25 +336,85 @@ function wrap(text: string, width: number, indent = 0): string {
     .join(`\n${' '.repeat(indent)}`);
 }
 
+/** Past a day a delay or interval says only that: a clock years off, not a network. */
+export const sanityBoundMs = 86_400_000;
+
+type Decimals = 0 | 1 | 2;
+
+/**
+ * How many decimals a column's figures get, one rule for the whole column: hundredths when its
+ * largest figure is below 10 ms (where loopback delays live), tenths below 100 ms, whole
+ * milliseconds above.
+ */
+export function columnDecimals(
+  values: ReadonlyArray<number | undefined>,
+): Decimals {
+  let largest = 0;
+  for (const value of values) {
+    if (
+      value !== undefined &&
+      Number.isFinite(value) &&
+      Math.abs(value) <= sanityBoundMs
+    ) {
+      largest = Math.max(largest, Math.abs(value));
+    }
+  }
+
+  if (largest < 9.995) {
+    return 2;
+  }
+
+  return largest < 99.95 ? 1 : 0;
+}
+
 /**
  * A figure in milliseconds in few characters, so that three fit one cell: `0.35`, `12`, `1020`,
- * and `2.5e+14` for the absurd delays a client with a clock in year 9999 causes. Hundredths
- * only below 10 ms, where loopback delays live; above, a whole millisecond is fine enough.
+ * with the column's decimals (columnDecimals; by default those of the figure alone). Past a day
+ * (`>1d`, `<-1d`), as the dashboard says, never an exponent.
  */
-export function compactMs(ms: number): string {
-  const size = Math.abs(ms);
+export function compactMs(ms: number, decimals?: Decimals): string {
   if (!Number.isFinite(ms)) {
     return '-';
   }
 
-  if (size < 10) {
-    return ms.toFixed(2);
+  if (ms > sanityBoundMs) {
+    return '>1d';
   }
 
-  return size < 100_000 ? String(Math.round(ms)) : ms.toExponential(1);
+  if (ms < -sanityBoundMs) {
+    return '<-1d';
+  }
+
+  return ms.toFixed(decimals ?? columnDecimals([ms]));
 }
 
-function delayCell(client: ClientRecord): string {
+/** The decimals of each column of figures, from every row shown. */
+type Precision = {
+  readonly delay: Decimals;
+  readonly jitter: Decimals;
+  readonly interval: Decimals;
+};
+
+function precisionOf(clients: readonly ClientRecord[]): Precision {
+  return {
+    delay: columnDecimals(
+      clients.flatMap((client) => [
+        client.delayMinMs,
+        client.delayAvgMs,
+        client.delayMaxMs,
+      ]),
+    ),
+    jitter: columnDecimals(clients.map((client) => client.jitterMs)),
+    interval: columnDecimals(
+      clients.flatMap((client) => [
+        client.intervalMeanMs,
+        client.intervalStdDevMs,
+      ]),
+    ),
+  };
+}
+
+function delayCell(client: ClientRecord, decimals: Decimals): string {
   const {delayMinMs, delayAvgMs, delayMaxMs} = client;
   if (
     delayMinMs === undefined ||
@@ -363,18 +424,18 @@ function delayCell(client: ClientRecord): string {
     return '-';
   }
 
-  return `${compactMs(delayMinMs)}/${compactMs(delayAvgMs)}/${compactMs(delayMaxMs)}`;
+  return `${compactMs(delayMinMs, decimals)}/${compactMs(delayAvgMs, decimals)}/${compactMs(delayMaxMs, decimals)}`;
 }
 
-function intervalCell(client: ClientRecord): string {
+function intervalCell(client: ClientRecord, decimals: Decimals): string {
   const {intervalMeanMs, intervalStdDevMs} = client;
   if (intervalMeanMs === undefined) {
     return '-';
   }
 
   return intervalStdDevMs === undefined
-    ? compactMs(intervalMeanMs)
-    : `${compactMs(intervalMeanMs)}+-${compactMs(intervalStdDevMs)}`;
+    ? compactMs(intervalMeanMs, decimals)
+    : `${compactMs(intervalMeanMs, decimals)}+-${compactMs(intervalStdDevMs, decimals)}`;
 }
 
 function lastHeartbeatCell(
@@ -393,9 +454,12 @@ function lastHeartbeatCell(
     : `${formatIsoTime(lastHeartbeat).slice(0, 10)} ${formatClockTime(lastHeartbeat)}`;
 }
 
-function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
-  // Cells stay ASCII: the table measures widths with String#length. A name, shown in place of the
-  // address as on the dashboard, is the client's own text: printable, but not always ASCII.
+function tableRow(
+  client: ClientRecord,
+  endedAt: number,
+  precision: Precision,
+): SummaryRow {
+  // Cells stay ASCII: the table measures widths with String#length.
   return {
     client: client.name ?? client.key,
     state: client.state,
@@ -406,9 +470,12 @@ function tableRow(client: ClientRecord, endedAt: number): SummaryRow {
     lost: client.lost,
     'loss%':
       client.lossPercent === undefined ? '-' : client.lossPercent.toFixed(1),
-    'delay min/avg/max': delayCell(client),
-    jitter: client.jitterMs === undefined ? '-' : compactMs(client.jitterMs),
-    interval: intervalCell(client),
+    'delay min/avg/max': delayCell(client, precision.delay),
+    jitter:
+      client.jitterMs === undefined
+        ? '-'
+        : compactMs(client.jitterMs, precision.jitter),
+    interval: intervalCell(client, precision.interval),
     'dup/reo/rst/mal': `${client.duplicates}/${client.reordered}/${client.restarts}/${client.malformed}`,
     'last heard': lastHeartbeatCell(client.lastHeartbeat, endedAt),
     clock:
@@ -423,12 +490,19 @@ function renderTable(rows: SummaryRow[], keys: readonly ColumnKey[]): string {
     keys.includes(columnKey(column)),
   );
   // Wide enough that no row wraps (fitTable has fitted them); Ink does not pad lines to it.
-  return renderToString(
+  const lines = renderToString(
     createElement(Table<SummaryRow>, {data: rows, columns: [...columns]}),
     {
       columns: 1000,
     },
-  );
+  ).split('\n');
+  // One line per client: the rule under the headings stays, those between rows go.
+  const isRule = (line: string) =>
+    stripVTControlCharacters(line).startsWith('├');
+  const headingRule = lines.findIndex((line) => isRule(line));
+  return lines
+    .filter((line, index) => !isRule(line) || index === headingRule)
+    .join('\n');
 }
 
 function formatLoss(input: SummaryInput): string {
@@ -450,15 +524,13 @@ function formatTotals(totals: ServerTotals): string {
 }
 
 /** When the counters were reset: the client rows count from the latest reset, the totals do not. */
-function formatResets(resets: readonly number[]): string[] {
+function formatResets(resets: readonly number[]): string | undefined {
   if (resets.length === 0) {
-    return [];
+    return undefined;
   }
 
   const times = resets.map((time) => formatIsoTime(time)).join(', ');
-  return [
-    `  reset        ${resets.length === 1 ? 'once' : `${resets.length} times`}, at ${times} (totals cover the whole run; client rows count from the last reset)`,
-  ];
+  return `${resets.length === 1 ? 'once' : `${resets.length} times`}, at ${times} (totals cover the whole run; client rows count from the last reset)`;
 }
 
 /**
@@ -482,7 +554,9 @@ export function formatSummary(input: SummaryInput): string {
     field('duration', formatDuration(input.endedAt - input.startedAt)),
     field('loss', formatLoss(input)),
     field('totals', formatTotals(input.totals)),
-    ...formatResets(input.resets ?? []),
+    ...[formatResets(input.resets ?? [])]
+      .filter((value) => value !== undefined)
+      .map((value) => field('reset', value)),
     field('clients', String(input.clientCount ?? clients.length)),
   ];
   if (clients.length === 0) {
@@ -491,19 +565,34 @@ export function formatSummary(input: SummaryInput): string {
   }
 
   const shown = clients.slice(0, maxRows);
+  const more = (input.clientCount ?? clients.length) - shown.length;
+  const moreLine =
+    more > 0
+      ? wrap(
+          `… and ${more} more ${more === 1 ? 'client' : 'clients'}${
+            input.logPath === undefined
+              ? ''
+              : ` (all of them are in the summary rows of ${JSON.stringify(input.logPath)})`
+          }`,
+          width,
+        )
+      : undefined;
   lines.push('');
   if (shown.length > 0) {
     const withUnanswered = shown.some((client) => client.unanswered > 0);
     const withClock = shown.some(
       (client) => client.clockOffsetMs !== undefined,
     );
+    const precision = precisionOf(shown);
     const table = fitTable(
-      shown.map((client) => tableRow(client, input.endedAt)),
+      shown.map((client) => tableRow(client, input.endedAt, precision)),
       width,
       {withUnanswered, withClock},
     );
+    // The clients left out are said where the table ends, before the legend of its headings.
     lines.push(
       renderTable(table.rows, table.keys),
+      ...(moreLine === undefined ? [] : [moreLine]),
       ...[
         ...legendFor(table.keys),
         table.keys.includes('unans') ? unansweredLegend : undefined,
@@ -512,20 +601,8 @@ export function formatSummary(input: SummaryInput): string {
         .filter((line) => line !== undefined)
         .map((line) => wrap(line, width)),
     );
-  }
-
-  const more = (input.clientCount ?? clients.length) - shown.length;
-  if (more > 0) {
-    const where =
-      input.logPath === undefined
-        ? ''
-        : ` (all of them are in the summary rows of ${JSON.stringify(input.logPath)})`;
-    lines.push(
-      wrap(
-        `… and ${more} more ${more === 1 ? 'client' : 'clients'}${where}`,
-        width,
-      ),
-    );
+  } else if (moreLine !== undefined) {
+    lines.push(moreLine);
   }
 
   return lines.join('\n');

@@ -66,8 +66,17 @@ export class SessionTracker {
         size >= countedSessions
           ? `more than ${countedSessions} sessions`
           : `${size} ${size === 1 ? 'session' : 'sessions'}`;
+      // Newest first, the one a replay without --session plays marked, so the list says which.
+      const played = this.#lastStarted ?? this.#lastRow;
+      const latest = this.#latest
+        .toReversed()
+        .map((session) =>
+          session === played
+            ? `${session} (played without --session)`
+            : session,
+        );
       throw new ReplayInputError(
-        `--session: ${this.#path} holds no session ${JSON.stringify(wanted)} (it holds ${count}, the latest ${this.#latest.join(', ')})`,
+        `--session: ${this.#path} holds no session ${JSON.stringify(wanted)} (it holds ${count}; the latest first: ${latest.join(', ')})`,
       );
     }
 

@@ -1,6 +1,8 @@
+import {Buffer} from 'node:buffer';
 import {createReadStream} from 'node:fs';
-import {stat} from 'node:fs/promises';
+import {open, stat} from 'node:fs/promises';
 import {parse} from 'csv-parse';
+import {parse as parseSync} from 'csv-parse/sync';
 import {eventColumns} from '../output/format-event.js';
 import {errorReason} from '../output/system-error.js';
 import {readName} from '../protocol/parse-structured.js';
@@ -252,7 +254,51 @@ async function openLog(
     );
   }
 
+  await checkFirstLine(path);
   return createReadStream(path);
+}
+
+/** The most of a file's start read to check its header: the header is far shorter. */
+const headerProbeBytes = 4096;
+
+/**
+ * Checks the header before anything else is parsed, so that a file that is not a log (a README, a
+ * spreadsheet) is named as wrong at line 1, not at the first line the CSV parser trips on.
+ */
+async function checkFirstLine(path: string): Promise<void> {
+  const fail = (message: string): never => {
+    throw new ReplayInputError(`${path} line 1: ${message}`);
+  };
+
+  let start: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const probe = Buffer.alloc(headerProbeBytes);
+      const {bytesRead} = await handle.read(probe, 0, probe.length, 0);
+      start = probe.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new ReplayInputError(
+      `cannot read ${JSON.stringify(path)}: ${errorReason(error)}`,
+    );
+  }
+
+  const newline = start.indexOf(0x0a);
+  let record: string[] | undefined;
+  try {
+    const records: string[][] = parseSync(
+      start.subarray(0, newline === -1 ? start.length : newline),
+      {bom: true, relax_column_count: true},
+    );
+    record = records[0];
+  } catch {
+    record = undefined;
+  }
+
+  checkHeader(record ?? [], fail);
 }
 
 /** The first line of csv-parse's message, without the position it repeats. */

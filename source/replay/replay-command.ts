@@ -94,7 +94,7 @@ export function parseReplayArguments(
   const [file, extra] = cli.input;
   if (file === undefined) {
     throw new ReplayInputError(
-      'replay needs the CSV log to play: udp-heartbeat replay FILE (see --help)',
+      'no log named; give the CSV log to play: udp-heartbeat replay FILE (see --help)',
     );
   }
 

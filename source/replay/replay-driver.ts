@@ -156,7 +156,7 @@ export class ReplayDriver {
           // The log's idle rows are shown as recorded; the replay announces none of its own.
           idleTimeoutMs: 0,
         },
-        clock: () => this.#clock.now(),
+        clock: this.#engineClock(),
         // Nothing is replied, so nothing is dropped by a draw.
         random: () => 1,
         info: {
@@ -176,6 +176,26 @@ export class ReplayDriver {
     }
 
     return this.#engine;
+  }
+
+  /**
+   * The replay clock, except its first reading, which is when the engine starts: the recorded
+   * start of the session (its first row), not the first heartbeat that needed the engine, so
+   * that uptime counts as it did in the run.
+   */
+  #engineClock(): () => number {
+    let first = true;
+    return () => {
+      const now = this.#clock.now();
+      if (first) {
+        first = false;
+        return Number.isNaN(this.#startedAt)
+          ? now
+          : Math.min(now, this.#startedAt);
+      }
+
+      return now;
+    };
   }
 
   /** The replayed store: the engine's. */

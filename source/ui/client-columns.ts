@@ -57,20 +57,19 @@ export const rightAligned: ReadonlySet<ColumnId> = new Set([
 ]);
 
 /**
- * Which columns go first when the terminal is too narrow: detail before the essentials (client,
- * state and loss are never dropped; last seen goes last). The history strip is elastic: it shrinks to
- * `minHistory` outcomes before anything is dropped after it in this list.
+ * Which columns go first when the terminal is too narrow: detail before the essentials, in groups
+ * that still add up. The counts go together (recv = replied + dropped, and lost beside them), so
+ * a narrow row never reads `recv 11  lost 3  loss% 64.3%` without the parts between; client,
+ * state and loss% are never dropped; last seen goes last. The history strip is elastic: it shrinks
+ * to `minHistory` outcomes before anything is dropped after it in this list.
  */
-export const dropOrder: readonly ColumnId[] = [
-  'interval',
-  'seq',
-  'replied',
-  'dropped',
-  'history',
-  'delay',
-  'lost',
-  'received',
-  'lastSeen',
+export const dropOrder: ReadonlyArray<readonly ColumnId[]> = [
+  ['interval'],
+  ['seq'],
+  ['history'],
+  ['delay'],
+  ['received', 'replied', 'dropped', 'lost'],
+  ['lastSeen'],
 ];
 
 /** Fewest outcomes the history strip shows before it is dropped altogether. */
@@ -192,6 +191,8 @@ export function fitColumns(
       };
     }
 
-    shown.delete(next);
+    for (const column of next) {
+      shown.delete(column);
+    }
   }
 }

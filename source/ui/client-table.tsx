@@ -1,4 +1,4 @@
-import {memo, useMemo} from 'react';
+import {memo, useEffect, useMemo} from 'react';
 import {Text} from 'ink';
 import type {ClientRow} from '../engine/types.js';
 import {
@@ -27,6 +27,8 @@ type ClientTableProps = {
   readonly width: number;
   /** What to say when there is no row at all. */
   readonly emptyText: string;
+  /** Told which columns are on screen whenever that changes (`s` sorts only by those). */
+  readonly onColumns?: (columns: readonly ColumnId[]) => void;
 };
 
 function ClientTableView({
@@ -37,6 +39,7 @@ function ClientTableView({
   now,
   width,
   emptyText,
+  onColumns,
 }: ClientTableProps) {
   const table = useMemo(() => {
     const cells = rows.map((record, index) =>
@@ -74,6 +77,11 @@ function ClientTableView({
     }));
     return {data, columns, kinds: fit.columns};
   }, [rows, start, selected, now, width]);
+  const shownColumns = table.kinds.join(' ');
+  useEffect(() => {
+    const shown = new Set(shownColumns.split(' '));
+    onColumns?.(columnIds.filter((column) => shown.has(column)));
+  }, [shownColumns, onColumns]);
 
   if (total === 0) {
     return <Text dimColor>{emptyText}</Text>;

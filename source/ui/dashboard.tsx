@@ -16,6 +16,7 @@ import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {IdlePrompt} from './idle-prompt.js';
+import {useInputPacing, type InputPacing} from './key-stream.js';
 import {
   detailIntents,
   detailKeyHints,
@@ -59,6 +60,8 @@ export type DashboardProps = {
   readonly columns?: number;
   /** A replay's clock: the dashboard shows the run as it was, with the replay's keys. */
   readonly replay?: ReplayControls;
+  /** The terminal's input, key by key: told when a key's effects have run, so the next may follow. */
+  readonly input?: InputPacing;
 };
 
 const noSubscription = () => () => undefined;
@@ -82,7 +85,14 @@ export function Dashboard({
   rows,
   columns,
   replay,
+  input,
 }: DashboardProps) {
+  useInputPacing(input);
+  // The table's columns on screen (a narrow terminal leaves some out): `s` sorts only by those.
+  const columnsOnScreen = useRef<ReadonlySet<string> | undefined>(undefined);
+  const setColumnsOnScreen = useCallback((columns: readonly string[]) => {
+    columnsOnScreen.current = new Set(columns);
+  }, []);
   const snapshot = useEngineSnapshot(engine);
   const replayStatus = useSyncExternalStore(
     replay?.subscribe ?? noSubscription,
@@ -228,8 +238,17 @@ export function Dashboard({
         }
 
         if (intent.type === 'detail' || intent.type === 'clear-filter') {
-          // Back to the table, where the cursor never moved.
+          // Back to the table, on the client the view showed: the sort may have moved it while
+          // the view was open, and the same row number would now be another client.
+          const {window: rows} = current;
+          const at = rows.rows.findIndex(
+            (row) => row.key === latest.current.detailKey,
+          );
           setDetailOf(undefined);
+          if (at !== -1) {
+            moveTo(rows.start + at);
+          }
+
           return false;
         }
       }
@@ -274,7 +293,7 @@ export function Dashboard({
         }
 
         case 'next-sort': {
-          dispatch({type: 'next-sort'});
+          dispatch({type: 'next-sort', onScreen: columnsOnScreen.current});
           return true;
         }
 
@@ -401,7 +420,13 @@ export function Dashboard({
     // The whole screen: the help is as tall as a classic terminal allows.
     return (
       <Box flexDirection="column">
-        <HelpOverlay isActive={linesActive} groups={groups} onClose={close} />
+        <HelpOverlay
+          isActive={linesActive}
+          groups={groups}
+          width={size.columns}
+          height={size.rows}
+          onClose={close}
+        />
         {idlePrompt}
       </Box>
     );
@@ -472,6 +497,7 @@ export function Dashboard({
             ? `No clients yet: waiting for heartbeats on ${snapshot.info.listening}.`
             : `No client matches "${snapshot.query.filter}" (Esc clears the filter).`
         }
+        onColumns={setColumnsOnScreen}
       />
       {state.overlay === 'filter' && (
         <LineInput

@@ -47,7 +47,25 @@ export function clockTimeOf(ms: number): string {
     .join(':');
 }
 
-function figureLines(row: ClientRow, now: number): string[] {
+/** Parts packed into lines of at most `width` characters, two spaces apart, never cut in one. */
+function packed(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    if (line === '') {
+      line = part;
+    } else if (line.length + 2 + part.length <= width) {
+      line += `  ${part}`;
+    } else {
+      lines.push(line);
+      line = part;
+    }
+  }
+
+  return line === '' ? lines : [...lines, line];
+}
+
+function figureLines(row: ClientRow, now: number, width: number): string[] {
   const counters = [
     `received ${String(row.received)}`,
     `replied ${String(row.replied)}`,
@@ -79,7 +97,10 @@ function figureLines(row: ClientRow, now: number): string[] {
     `first seen ${clockTimeOf(row.firstSeen)} (${formatAge(row.firstSeen, now)})`,
     `last seen ${clockTimeOf(row.lastSeen)} (${formatAge(row.lastSeen, now)})`,
   ];
-  return [counters, sequence, timing, seen].map((parts) => parts.join('  '));
+  // Each group starts its own line, and wraps between its figures, never inside one.
+  return [counters, sequence, timing, seen].flatMap((parts) =>
+    packed(parts, width),
+  );
 }
 
 /** Where a named client sent from last: `192.0.2.7:5000`, `[2001:db8::1]:5000`. */
@@ -96,24 +117,33 @@ function addressOf(row: ClientRow): string {
     : `${address}:${row.port}`;
 }
 
-/** The other fields of its latest structured heartbeat: `  battery=87 fw=1.2`. */
-function fieldsText(row: ClientRow): string {
+/** The other fields of its latest structured heartbeat (`battery=87`, `fw=1.2`), one part each. */
+function fieldParts(row: ClientRow): string[] {
   const {fields} = row;
-  if (fields === undefined || fields.length === 0) {
-    return '';
-  }
-
-  return `  ${fields.map(([key, value]) => `${key}=${value}`).join(' ')}`;
+  return fields === undefined || fields.length === 0
+    ? []
+    : ['fields', ...fields.map(([key, value]) => `${key}=${value}`)];
 }
 
-function changesLine(detail: ClientDetail): string {
+/** The state changes on one line: the latest that fit, whole, and how many are left out. */
+function changesLine(detail: ClientDetail, width: number): string {
   if (detail.stateChanges.length === 0) {
     return 'state changes: none yet';
   }
 
-  return `state changes: ${detail.stateChanges
-    .map((change) => `${clockTimeOf(change.time)} ${change.state}`)
-    .join(', ')}`;
+  const changes = detail.stateChanges.map(
+    (change) => `${clockTimeOf(change.time)} ${change.state}`,
+  );
+  for (let shown = changes.length; shown > 1; shown--) {
+    const left = changes.length - shown;
+    const line = `state changes: ${left > 0 ? `${left} earlier, ` : ''}${changes.slice(left).join(', ')}`;
+    if (line.length <= width) {
+      return line;
+    }
+  }
+
+  const left = changes.length - 1;
+  return `state changes: ${left > 0 ? `${left} earlier, ` : ''}${changes.at(-1)!}`;
 }
 
 /** One client up close: every figure of its row, its state changes, and charts of its delay and interval. */
@@ -142,7 +172,15 @@ export function DetailView({
   }
 
   const {row} = detail;
-  const chartHeight = Math.floor((height - detailFigureLines) / 2);
+  // The fields wrap between fields like the figures, so nothing of them is cut at 80 columns.
+  const figures = [
+    ...figureLines(row, now, width),
+    ...packed(fieldParts(row), width),
+  ];
+  // The figures take the lines they need at this width; the charts share the rest.
+  const chartHeight = Math.floor(
+    (height - detailFigureLines - (figures.length - 4)) / 2,
+  );
   const delayChart = chartOf(detail.delaysMs, width, chartHeight);
   const intervalChart = chartOf(detail.intervalsMs, width, chartHeight);
   return (
@@ -152,15 +190,14 @@ export function DetailView({
         {row.name === undefined ? '' : `  ${addressOf(row)}`}
         {`  ${row.state}`}
         {row.label === undefined ? '' : `  label ${row.label}`}
-        {fieldsText(row)}
         {isFrozen ? '  FROZEN' : ''}
       </Text>
-      {figureLines(row, now).map((line) => (
+      {figures.map((line) => (
         <Text key={line.slice(0, 8)} wrap="truncate-end">
           {line}
         </Text>
       ))}
-      <Text wrap="truncate-end">{changesLine(detail)}</Text>
+      <Text wrap="truncate-end">{changesLine(detail, width)}</Text>
       <Text bold wrap="truncate-end">
         {`delay, last ${detail.delaysMs.length} heartbeats`}
       </Text>

@@ -80,6 +80,18 @@ export function formatSilence(ms: number): string {
   return `${hours}h ${pad2(minutes % 60)}m`;
 }
 
+/** Past a day a delay or interval says only that: a clock years off, not a network. */
+export const sanityBoundMs = 86_400_000;
+
+/** `>1d` or `<-1d` for a figure past a day either way, so that a column keeps its width. */
+function pastADay(ms: number): string | undefined {
+  if (ms > sanityBoundMs) {
+    return '>1d';
+  }
+
+  return ms < -sanityBoundMs ? '<-1d' : undefined;
+}
+
 /**
  * Milliseconds with about three significant digits: `0.42ms`, `12.3ms`, `123ms`, `1.23s`, `12.3s`,
  * `2m05s`. Delays can be negative when the client's clock runs ahead.
@@ -87,6 +99,11 @@ export function formatSilence(ms: number): string {
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) {
     return noValue;
+  }
+
+  const absurd = pastADay(ms);
+  if (absurd !== undefined) {
+    return absurd;
   }
 
   const sign = ms < 0 ? '-' : '';
@@ -150,9 +167,16 @@ function millis(ms: number): string {
   return `${sign}${Math.round(size)}`;
 }
 
-/** A delay for the table, always in milliseconds: `0.42ms`, `3.2ms`, `12ms`, `1234ms`, `-61234ms`. */
+/**
+ * A delay for the table, always in milliseconds: `0.42ms`, `3.2ms`, `12ms`, `1234ms`, `-61234ms`;
+ * `>1d` past a day (a client whose clock is years off), so the column keeps its width.
+ */
 export function formatDelay(ms: number | undefined): string {
-  return ms === undefined || !Number.isFinite(ms) ? noValue : `${millis(ms)}ms`;
+  if (ms === undefined || !Number.isFinite(ms)) {
+    return noValue;
+  }
+
+  return pastADay(ms) ?? `${millis(ms)}ms`;
 }
 
 /**
@@ -166,6 +190,11 @@ export function formatInterval(
 ): string {
   if (meanMs === undefined || !Number.isFinite(meanMs)) {
     return noValue;
+  }
+
+  const absurd = pastADay(meanMs) ?? pastADay(spreadMs ?? 0);
+  if (absurd !== undefined) {
+    return absurd;
   }
 
   if (spreadMs === undefined || !Number.isFinite(spreadMs)) {

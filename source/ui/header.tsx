@@ -1,4 +1,4 @@
-import type {ReactNode} from 'react';
+import {useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {EngineSnapshot} from '../engine/types.js';
 import {livenessStates} from '../store/types.js';
@@ -36,7 +36,11 @@ export function firstLineOrder(
   width: number,
 ): readonly Segment[] {
   const whole = segments.map((segment) => segment.text).join(gap);
-  if (whole.length <= width) {
+  // Room for FROZEN is kept whether or not it shows, so that p never rearranges the line.
+  const frozenRoom = segments.some((segment) => segment.id === 'frozen')
+    ? 0
+    : gap.length + 'FROZEN'.length;
+  if (whole.length + frozenRoom <= width) {
     return segments;
   }
 
@@ -64,11 +68,76 @@ function lossSegment(snapshot: EngineSnapshot): Segment {
   };
 }
 
+/** How wide the second line is before the log file, as drawn. */
+function secondLineWidth(snapshot: EngineSnapshot): number {
+  const {totals} = snapshot;
+  const parts = [
+    `clients ${snapshot.clientCount}`,
+    ...livenessStates.map(
+      (state) => `  ${state} ${snapshot.countByState[state]}`,
+    ),
+    snapshot.logError === undefined ? '' : `  log error: ${snapshot.logError}`,
+    snapshot.hookError === undefined
+      ? ''
+      : `  hook error: ${snapshot.hookError}`,
+    totals.evicted > 0 ? `  evicted ${totals.evicted}` : '',
+    totals.refused > 0 ? `  refused datagrams ${totals.refused}` : '',
+    totals.malformed > 0 ? `  malformed datagrams ${totals.malformed}` : '',
+    snapshot.resets.length > 0
+      ? `  reset ${snapshot.resets.length === 1 ? 'once' : `${snapshot.resets.length} times`}`
+      : '',
+  ];
+  return parts.join('').length;
+}
+
 /**
  * Two lines: where it listens, the loss, uptime and rate; then clients by state, a log or hook
  * error (first, so a narrow terminal never cuts it off), the server's counters and the log file.
  */
-export function Header({snapshot, replay, width = Infinity}: HeaderProps) {
+/**
+ * A path cut in its middle to `width` characters, its start and its file name kept:
+ * `/home/ada/logs/…/events.csv`.
+ */
+export function shortenPath(path: string, width: number): string {
+  if (path.length <= width) {
+    return path;
+  }
+
+  const room = Math.max(1, width - 1);
+  const tail = Math.ceil(room / 2);
+  return `${path.slice(0, room - tail)}…${path.slice(path.length - tail)}`;
+}
+
+/**
+ * While frozen, the figures of the moment p was pressed: the counters, the clients by state and
+ * the rate stand still with the table, as everything on screen that comes from the engine does.
+ */
+function useHeldFigures(snapshot: EngineSnapshot): EngineSnapshot {
+  // State adjusted while rendering, as React's docs do for a value derived from earlier props.
+  const [held, setHeld] = useState<EngineSnapshot | undefined>(undefined);
+  if (snapshot.frozen && held === undefined) {
+    setHeld(snapshot);
+  } else if (!snapshot.frozen && held !== undefined) {
+    setHeld(undefined);
+  }
+
+  const figures = snapshot.frozen ? (held ?? snapshot) : snapshot;
+  return {
+    ...snapshot,
+    clientCount: figures.clientCount,
+    countByState: figures.countByState,
+    heartbeatsPerSecond: figures.heartbeatsPerSecond,
+    totals: figures.totals,
+    resets: figures.resets,
+  };
+}
+
+export function Header({
+  snapshot: live,
+  replay,
+  width = Infinity,
+}: HeaderProps) {
+  const snapshot = useHeldFigures(live);
   const {info, totals} = snapshot;
   // A frozen view's ages and uptime count from the moment it was frozen.
   const now = snapshot.frozenAt ?? snapshot.time;
@@ -166,7 +235,8 @@ export function Header({snapshot, replay, width = Infinity}: HeaderProps) {
         {totals.malformed > 0 && `  malformed datagrams ${totals.malformed}`}
         {snapshot.resets.length > 0 &&
           `  reset ${snapshot.resets.length === 1 ? 'once' : `${snapshot.resets.length} times`}`}
-        {info.logFile !== undefined && `  log ${info.logFile}`}
+        {info.logFile !== undefined &&
+          `  log ${shortenPath(info.logFile, Math.max(20, width - secondLineWidth(snapshot) - '  log '.length))}`}
       </Text>
     </Box>
   );

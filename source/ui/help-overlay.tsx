@@ -1,5 +1,6 @@
 import {useCallback, useState} from 'react';
 import {Box, Text, useInput, type Key} from 'ink';
+import wrapAnsi from 'wrap-ansi';
 import {outcomeSymbols} from './format-cells.js';
 import {keyGroups, type KeyGroup} from './key-bindings.js';
 import {sortColumns, sortLabels} from './sort-order.js';
@@ -11,9 +12,11 @@ type HelpOverlayProps = {
   readonly isActive: boolean;
   /** The key table shown (a replay's leaves out the keys that would change the recording). */
   readonly groups?: readonly KeyGroup[];
+  /** Terminal columns: the text wraps at words to fit. */
+  readonly width?: number;
+  /** Terminal lines: the help is cut into pages that fit. */
+  readonly height?: number;
 };
-
-type HelpPage = 'keys' | 'columns';
 
 const legend: ReadonlyArray<readonly [string, string]> = [
   [outcomeSymbols.replied, 'replied'],
@@ -68,81 +71,92 @@ function turnsPage(input: string, key: Key): boolean {
   return input === ' ' || key.tab || key.leftArrow || key.rightArrow;
 }
 
-function KeysPage({groups}: {readonly groups: readonly KeyGroup[]}) {
+/** One line of a help page: a term (a key, a column) in its own column, and text. */
+type HelpLine = {readonly term: string; readonly text: string};
+
+/** A term and its text, the text wrapped at words to `width`, later lines under the first. */
+function entryLines(term: string, text: string, width: number): HelpLine[] {
+  return wrapAnsi(text, Math.max(10, width), {hard: true})
+    .split('\n')
+    .map((line, index) => ({
+      term: index === 0 ? term : ' '.repeat(term.length),
+      text: line,
+    }));
+}
+
+function keysLines(groups: readonly KeyGroup[], width: number): HelpLine[] {
   // One column for the keys, as wide as the longest, so no description runs into its keys.
-  const keysWidth =
-    Math.max(...groups.map((group) => (group.helpKeys ?? group.keys).length)) +
-    1;
-  return (
-    <>
-      <Text bold wrap="truncate-end">
-        Keys{' '}
-        <Text dimColor>
-          (Space: what the columns mean; any other key closes this help)
-        </Text>
-      </Text>
-      {groups.map((group) => (
-        <Text key={group.keys} wrap="truncate-end">
-          <Text bold>
-            {(group.helpKeys ?? group.keys).padEnd(Math.max(12, keysWidth))}
-          </Text>
-          {group.keys === 's'
-            ? `${group.help}: ${sortColumns.map((column) => sortLabels[column]).join(', ')}`
-            : group.help}
-        </Text>
-      ))}
-      <Text wrap="truncate-end">
-        <Text bold>History strip</Text>
-        {' (oldest first): '}
-        {legend.map(([symbol, meaning], index) => (
-          <Text key={symbol}>
-            {index > 0 && '  '}
-            <Text bold>{symbol}</Text>
-            {` ${meaning}`}
-          </Text>
-        ))}
-      </Text>
-      <Text wrap="truncate-end">
-        <Text bold>Idle prompt</Text>: y shuts down; n or Esc keeps serving
-        until the next idle period
-      </Text>
-    </>
+  const keysWidth = Math.max(
+    12,
+    ...groups.map((group) => (group.helpKeys ?? group.keys).length + 1),
+  );
+  const lines = groups.flatMap((group) =>
+    entryLines(
+      (group.helpKeys ?? group.keys).padEnd(keysWidth),
+      group.keys === 's'
+        ? `${group.help}: ${sortColumns.map((column) => sortLabels[column]).join(', ')}`
+        : group.help,
+      width - keysWidth,
+    ),
+  );
+  const history = `(oldest first): ${legend.map(([symbol, meaning]) => `${symbol} ${meaning}`).join('  ')}`;
+  return [
+    ...lines,
+    ...entryLines('History'.padEnd(keysWidth), history, width - keysWidth),
+    ...entryLines(
+      'Idle prompt'.padEnd(keysWidth),
+      'y shuts down; n or Esc keeps serving until the next idle period',
+      width - keysWidth,
+    ),
+  ];
+}
+
+function columnsLines(width: number): HelpLine[] {
+  return columnHelp.flatMap(([term, lines]) =>
+    entryLines(term.padEnd(10), lines.join(' '), width - 10),
   );
 }
 
-function ColumnsPage() {
-  return (
-    <>
-      <Text bold wrap="truncate-end">
-        Columns{' '}
-        <Text dimColor>(Space: the keys; any other key closes this help)</Text>
-      </Text>
-      {columnHelp.flatMap(([term, lines]) =>
-        lines.map((line, index) => (
-          <Text key={`${term} ${line}`} wrap="truncate-end">
-            <Text bold>{(index === 0 ? term : '').padEnd(10)}</Text>
-            {line}
-          </Text>
-        )),
-      )}
-    </>
-  );
+/** The help's pages: the keys, then the columns, each cut into pages the terminal can hold. */
+function helpPages(
+  groups: readonly KeyGroup[],
+  width: number,
+  height: number,
+): Array<{readonly title: string; readonly lines: HelpLine[]}> {
+  // Inside the border and its padding; a line for the title.
+  const inner = Math.max(20, width - 4);
+  const room = Math.max(3, height - 3);
+  const pages: Array<{title: string; lines: HelpLine[]}> = [];
+  for (const [title, lines] of [
+    ['Keys', keysLines(groups, inner)],
+    ['Columns', columnsLines(inner)],
+  ] as const) {
+    for (let at = 0; at < lines.length; at += room) {
+      pages.push({title, lines: lines.slice(at, at + room)});
+    }
+  }
+
+  return pages;
 }
 
 /**
- * Two pages, each short enough for a 24-line terminal: every key (from the one key table) with
- * the history legend, and what the columns mean. Space turns the page; any other key closes it.
+ * The keys (from the one key table) with the history legend, and what the columns mean, wrapped
+ * at words to the terminal and cut into pages that fit its height, so that nothing is cut off on
+ * an 80x24 terminal. Space turns the page; any other key closes it.
  */
 export function HelpOverlay({
   onClose,
   isActive,
   groups = keyGroups,
+  width = 80,
+  height = 24,
 }: HelpOverlayProps) {
-  const [page, setPage] = useState<HelpPage>('keys');
+  const [page, setPage] = useState(0);
+  const pages = helpPages(groups, width, height);
   const handleInput = useCallback(
     (input: string, key: Key) => {
       if (turnsPage(input, key)) {
-        setPage((shown) => (shown === 'keys' ? 'columns' : 'keys'));
+        setPage((shown) => shown + 1);
         return;
       }
 
@@ -151,10 +165,29 @@ export function HelpOverlay({
     [onClose],
   );
   useInput(handleInput, {isActive});
+  const index = page % pages.length;
+  const shown = pages[index]!;
+  const other = pages[(index + 1) % pages.length]!;
+  const next =
+    other.title === shown.title
+      ? 'more'
+      : `what the ${other.title.toLowerCase()} mean`;
 
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      {page === 'keys' ? <KeysPage groups={groups} /> : <ColumnsPage />}
+      <Text bold wrap="truncate-end">
+        {shown.title}{' '}
+        <Text dimColor>
+          {`(${index + 1}/${pages.length}; Space: ${next}; any other key closes this help)`}
+        </Text>
+      </Text>
+      {shown.lines.map((line, at) => (
+        // eslint-disable-next-line react/no-array-index-key -- lines of a fixed page
+        <Text key={at} wrap="truncate-end">
+          <Text bold>{line.term}</Text>
+          {line.text}
+        </Text>
+      ))}
     </Box>
   );
 }

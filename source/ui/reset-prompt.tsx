@@ -29,10 +29,11 @@ export function ResetPrompt({onConfirm, onCancel, isActive}: ResetPromptProps) {
 
   return (
     <Box borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text wrap="truncate-end">
-        <Text bold>Reset every counter?</Text>
-        {' The summary keeps the whole run. '}
-        <Text bold>(y resets, any other key keeps them)</Text>
+      {/* Short enough for 80 columns; a narrower terminal wraps it at a word, nothing cut. */}
+      <Text wrap="wrap">
+        <Text bold>Reset every counter?</Text>{' '}
+        <Text bold>y resets, any other key keeps them</Text>
+        {' (summary unchanged)'}
       </Text>
     </Box>
   );

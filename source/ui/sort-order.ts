@@ -27,10 +27,23 @@ export const defaultDescending: Readonly<Record<SortColumn, boolean>> = {
   lastSeen: false,
 };
 
-/** The column after `column`, wrapping round. */
-export function nextSortColumn(column: SortColumn): SortColumn {
+/**
+ * The column after `column`, wrapping round; only among the columns on screen when they are
+ * known, so that `s` never sorts by a column the narrow table left out.
+ */
+export function nextSortColumn(
+  column: SortColumn,
+  onScreen?: ReadonlySet<string>,
+): SortColumn {
   const index = sortColumns.indexOf(column);
-  return sortColumns[(index + 1) % sortColumns.length]!;
+  for (let step = 1; step <= sortColumns.length; step++) {
+    const next = sortColumns[(index + step) % sortColumns.length]!;
+    if (onScreen === undefined || onScreen.has(next)) {
+      return next;
+    }
+  }
+
+  return column;
 }
 
 /** The cursor and scroll position that keep the selected row inside a window of `visible` rows. */

@@ -33,7 +33,11 @@ export type SelectAction = {
 
 export type DashboardAction =
   | SelectAction
-  | {readonly type: 'next-sort'}
+  | {
+      readonly type: 'next-sort';
+      /** The table's columns on screen, when known. */
+      readonly onScreen?: ReadonlySet<string>;
+    }
   | {readonly type: 'reverse-sort'}
   | {readonly type: 'open'; readonly overlay: Exclude<Overlay, 'none'>}
   | {readonly type: 'close'}
@@ -67,7 +71,7 @@ export function dashboardReducer(
     }
 
     case 'next-sort': {
-      const sort = nextSortColumn(state.sort);
+      const sort = nextSortColumn(state.sort, action.onScreen);
       return {
         ...state,
         ...atFirstRow,

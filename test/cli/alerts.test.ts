@@ -11,6 +11,7 @@ import {CliProcess, runCli} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {parseEventLine} from '../helpers/json-events.js';
 
 type JsonEvent = {
   event: string;
@@ -25,7 +26,7 @@ function events(cli: CliProcess): JsonEvent[] {
     .slice(0, cli.stdout.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as JsonEvent);
+    .map((line) => parseEventLine<JsonEvent>(line));
 }
 
 let directory: string;

@@ -5,7 +5,7 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {cliPath} from '../helpers/cli-process.js';
+import {cliPath, CliProcess, runCli} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 
 /**
@@ -83,3 +83,63 @@ for (const format of ['json', 'text'] as const) {
     assertLogComplete(log);
   });
 }
+
+test('client | head -2: the client exits 0 quietly, and the server serves on', async () => {
+  const port = await freePort();
+  const server = new CliProcess([
+    '--output',
+    'text',
+    '--loss',
+    '0',
+    '--idle-timeout',
+    '0',
+    '--port',
+    String(port),
+  ]);
+  try {
+    await server.waitForLine(/\bstart\b/v);
+    const shell = spawn(
+      'bash',
+      [
+        '-c',
+        // eslint-disable-next-line no-template-curly-in-string -- bash's own ${…}, not a template
+        '"$1" "$2" client --port "$3" --interval 0.05 | head -2; echo "client exit ${PIPESTATUS[0]}" >&2',
+        'pipe',
+        process.execPath,
+        cliPath,
+        String(port),
+      ],
+      {stdio: ['ignore', 'pipe', 'pipe'], detached: true},
+    );
+    let stdout = '';
+    let stderr = '';
+    shell.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    shell.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    // The deadline: a client that keeps sending into the closed pipe never lets the shell end.
+    const deadline = setTimeout(() => {
+      process.kill(-shell.pid!, 'SIGKILL');
+    }, 30_000);
+    await once(shell, 'close');
+    clearTimeout(deadline);
+    assert.equal(stderr, 'client exit 0\n', 'no error line, exit 0');
+    assert.equal(stdout.split('\n').filter(Boolean).length, 2);
+    assert.match(stdout, /^HEARTBEAT 127\.0\.0\.1:\d+/v);
+    assert.equal(server.child.exitCode, null, 'the server still serves');
+    const later = await runCli([
+      'client',
+      '--port',
+      String(port),
+      '--count',
+      '1',
+    ]);
+    assert.equal(later.code, 0, later.stdout);
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exit(), 0);
+  } finally {
+    server.child.kill('SIGKILL');
+  }
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {createSocket} from 'node:dgram';
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -410,6 +411,76 @@ test('a log path through a regular file exits 2 with one line naming --log and t
     assert.equal(lines.length, 1, `one line, got:\n${stderr}`);
     assert.match(lines[0]!, /^.*--log: cannot open .*not a directory/v);
     assert.ok(lines[0]!.includes(target), 'the line names the path');
+  } finally {
+    await rm(folder, {recursive: true, force: true});
+  }
+});
+
+test('--log refuses a file that is not a log: one line, exit 2, nothing bound, the file untouched', async () => {
+  const folder = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-log-'));
+  const header = columns.join(',');
+  const files: Array<[string, Uint8Array | string]> = [
+    ['README.md', '# My project\n\nNotes a typo must not damage.'],
+    ['people.csv', 'name,age\nAda,36\n'],
+    ['binary.bin', new Uint8Array([0, 159, 146, 150, 0x0a, 255, 0, 1])],
+    // The header a little off, and one with a longer first line than the probe.
+    ['near.csv', `${header.replace('detail', 'details')}\n`],
+    ['long.csv', `${header},${'x'.repeat(10_000)}\n`],
+  ];
+  try {
+    for (const [name, content] of files) {
+      const file = path.join(folder, name);
+      await writeFile(file, content);
+      const before = await readFile(file);
+      const port = await freePort();
+      const {code, stdout, stderr} = await runCli([
+        '--log',
+        file,
+        '--output',
+        'text',
+        '--port',
+        String(port),
+      ]);
+      assert.equal(code, 2, `${name}: exit 2`);
+      assert.equal(stdout, '', `${name}: nothing was served`);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `${name}: one line, got:\n${stderr}`);
+      assert.match(lines[0]!, /--log: .*not a log written by --log/v);
+      assert.ok(lines[0]!.includes(name), `${name}: the line names the path`);
+      assert.deepEqual(await readFile(file), before, `${name}: untouched`);
+      // Nothing was bound: the port is free again for anyone.
+      const socket = createSocket('udp4');
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(port, '0.0.0.0', resolve);
+      });
+      socket.close();
+    }
+
+    const {code, stderr} = await runCli(['--log', folder, '--output', 'text']);
+    assert.equal(code, 2, 'a directory: exit 2');
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /--log: cannot open .*directory/v);
+  } finally {
+    await rm(folder, {recursive: true, force: true});
+  }
+});
+
+test('--log appends to a log whose last row was cut by a killed run, after a newline', async () => {
+  const folder = await mkdtemp(path.join(tmpdir(), 'udp-heartbeat-log-'));
+  const file = path.join(folder, 'events.csv');
+  try {
+    await serveOnce(file, {signal: 'SIGTERM', heartbeats: 2});
+    const whole = await readFile(file, 'utf8');
+    // A run killed in the middle of a row leaves its first half behind.
+    const cut = `${whole}0badf00d,2026-01-01T00:00:00.000+00:00,repl`;
+    await writeFile(file, cut);
+    await serveOnce(file, {signal: 'SIGTERM', heartbeats: 1});
+    const text = await readFile(file, 'utf8');
+    assert.ok(text.startsWith(cut), 'what was there stays');
+    const after = text.slice(cut.length);
+    assert.ok(after.startsWith('\n'), 'the next run starts on a new line');
+    readRows(whole + after.slice(1));
   } finally {
     await rm(folder, {recursive: true, force: true});
   }

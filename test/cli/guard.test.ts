@@ -3,6 +3,7 @@ import test from 'node:test';
 import {CliProcess} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
+import {parseEventLine} from '../helpers/json-events.js';
 
 function byText(a: string | null, b: string | null): number {
   return String(a).localeCompare(String(b));
@@ -73,7 +74,7 @@ async function evictionRun(
 
 test('--max-clients 5 with 12 clients: 7 evicted events for the least recently seen, in order, and 5 in the summary', async () => {
   const {cli, keys} = await evictionRun('json');
-  const events = cli.lines().map((line) => JSON.parse(line) as JsonEvent);
+  const events = cli.lines().map((line) => parseEventLine<JsonEvent>(line));
   const evicted = events.filter((event) => event.event === 'evicted');
   assert.deepEqual(
     evicted.map((event) => event.client),

@@ -87,7 +87,9 @@ test('--output json --quiet: JSON objects with the CSV fields, state changes onl
         'session',
         'state',
         'time',
+        'v',
       ]);
+      assert.equal(event.v, 2, 'the line format version');
       assert.notEqual(event.event, 'replied');
       assert.notEqual(event.event, 'dropped');
     }
@@ -97,6 +99,15 @@ test('--output json --quiet: JSON objects with the CSV fields, state changes onl
     assert.ok(names.includes('summary'));
     assert.equal(names.at(-1), 'stop');
     assert.equal(new Set(events.map((event) => event.session)).size, 1);
+    // What `jq '.detail.received'` reads: a number, not text in a `k=v` string.
+    const summary = events.find((event) => event.event === 'summary')!
+      .detail as Record<string, unknown>;
+    assert.equal(summary.received, 11);
+    assert.equal(typeof summary.lost, 'number');
+    assert.equal(typeof summary.state, 'string');
+    const malformed = events.find((event) => event.event === 'malformed')!
+      .detail as Record<string, unknown>;
+    assert.equal(typeof malformed.message, 'string', JSON.stringify(malformed));
   } finally {
     await peer.close();
     cli.child.kill('SIGKILL');

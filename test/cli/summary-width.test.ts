@@ -21,6 +21,14 @@ for (const output of ['tui', 'text'] as const) {
     );
     try {
       await cli.waitForText(/127\.0\.0\.1:\d+/v);
+      if (output === 'tui') {
+        // A reset, so that the summary has its longest line: r and y in one read.
+        cli.press('ry');
+        await cli
+          .waitForText(/counters reset|reset at/iv, 10_000)
+          .catch(() => undefined);
+      }
+
       cli.terminal.kill('SIGTERM');
       assert.equal(await cli.waitForExit(), 0);
       const text = cli.text();
@@ -39,6 +47,31 @@ for (const output of ['tui', 'text'] as const) {
       }
 
       assert.equal(new Set(table.map((line) => line.length)).size, 1);
+      // Lines wrap at a space: joined again, every sentence reads whole, with no word cut.
+      const joined = summary
+        .filter((line) => !/^[┌├└│]/v.test(line))
+        .map((line) => line.trim())
+        .join(' ');
+      assert.match(joined, /duration +\d+s\b|duration +\d+m\d\ds\b/v);
+      assert.ok(
+        joined.includes('last heard: time of the latest heartbeat'),
+        joined,
+      );
+      if (output === 'tui') {
+        assert.ok(
+          joined.includes(
+            '(totals cover the whole run; client rows count from the last reset)',
+          ),
+          joined,
+        );
+      }
+
+      // One line per client: no rule between rows.
+      assert.equal(
+        table.filter((line) => line.startsWith('├')).length,
+        1,
+        table.join('\n'),
+      );
       assert.match(table[1]!, /│ client +│ state +│.*│ loss% │/v);
     } finally {
       cli.kill();

@@ -125,7 +125,8 @@ test('statistics of several clients add up', () => {
   const totals = overall.totals();
   assert.equal(totals.sent, 3);
   assert.equal(totals.received, 2);
-  assert.equal(formatLossPercent(totals.lossPercent), '33.333%');
+  assert.equal(formatLossPercent(totals.lossPercent), '33.3%');
+  assert.equal(formatLossPercent((9 / 22) * 100), '40.9%');
   assert.deepEqual(totals.rtt, {min: 2, avg: 3, max: 4, mdev: 1});
 });
 

@@ -250,18 +250,27 @@ test('--clients 3: three sockets, three source ports, lines and statistics per c
       assert.ok(
         lines.some((line) =>
           line.startsWith(
-            `[client ${client}] 2 sent, 2 received, 0% loss, rtt min/avg/max/mdev = `,
+            `[client ${client}] 2 sent, 2 received, 0% loss, rtt `,
           ),
         ),
         lines.join('\n'),
       );
     }
 
-    const stats = lines.indexOf(statsHeader(server.port));
+    const stats = lines.indexOf(
+      `--- 127.0.0.1:${server.port} heartbeat statistics (rtt min/avg/max/mdev in ms) ---`,
+    );
+    assert.ok(stats !== -1, lines.join('\n'));
     assert.equal(
       lines[stats + 4],
       'all 3 clients: 6 sent, 6 received, 0% loss',
     );
+    // Each client's line stays well inside a terminal's width.
+    for (const line of lines.slice(stats + 1, stats + 4)) {
+      assert.match(line, /^\[client \d\] 2 sent, .* rtt [\d.\/]+$/v);
+      assert.ok(line.length < 80, line);
+    }
+
     assertSaneRtt(lines[stats + 5]);
     assert.equal(result.sent, 6);
     assert.equal(result.clients.length, 3);
@@ -362,4 +371,30 @@ test('a reply with terminal escapes is shown escaped on its line', async () => {
     assert.ok(line.endsWith('x…'), line);
     assert.ok(![...line].some((character) => character < ' '), line);
   });
+});
+
+test('a timeout is told before the replies to later heartbeats, in sequence order', async () => {
+  // The second heartbeat gets no answer; its deadline falls when the third is sent (the timeout
+  // equals the interval), and the third's reply comes right after.
+  const notTheSecond: Responder = (_payload, index, reply) => {
+    if (index !== 1) {
+      reply(seedReply);
+    }
+  };
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await withServer(notTheSecond, async (server) => {
+      const {lines, report} = run({
+        port: String(server.port),
+        count: '4',
+        interval: '0.1',
+        timeout: '0.1',
+      });
+      await report;
+      const order = lines
+        .filter((line) => line.startsWith('seq='))
+        .map((line) => /^seq=(?<seq>\d+)/v.exec(line)!.groups!.seq);
+      assert.deepEqual(order, ['1', '2', '3', '4'], lines.join('\n'));
+    });
+  }
 });

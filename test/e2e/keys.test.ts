@@ -231,6 +231,15 @@ test('p freezes the figures while heartbeats keep arriving; p again resumes', as
       'a redraw while frozen',
     );
     assert.ok(headerLine(redrawn).includes('FROZEN'), redrawn);
+    // Everything from the engine stands still: the header's uptime, rate and counters too, and
+    // it keeps its layout, the program's name first.
+    assert.equal(headerLine(redrawn), headerLine(frozen));
+    assert.equal(
+      redrawn.split(/\r?\n/v)[1],
+      frozen.split(/\r?\n/v)[1],
+      'the clients line',
+    );
+    assert.match(headerLine(frozen), /^udp-heartbeat {2}/v);
     assert.equal(count(rowOf(redrawn, key), 'recv'), frozenReceived);
     assert.equal(
       count(rowOf(redrawn, key), 'replied'),
@@ -371,8 +380,8 @@ test('? opens the help, which lists every key; any key closes it', async () => {
     const help = await waitForFrame(
       cli,
       (frame) =>
-        frame.includes(
-          'Keys (Space: what the columns mean; any other key closes this help)',
+        /Keys \(1\/\d+; Space: [^;]+; any other key closes this help\)/v.test(
+          frame,
         ),
       'the help overlay',
     );
@@ -404,7 +413,7 @@ test('? opens the help, which lists every key; any key closes it', async () => {
       assert.ok(keyColumn.has(key), `the help lists ${key}:\n${help}`);
     }
 
-    assert.match(help, /Idle prompt: y shuts down; n or Esc keeps serving/v);
+    assert.match(help, /Idle prompt +y shuts down; n or Esc keeps serving/v);
 
     // A key with no meaning of its own closes the help, and does nothing else.
     cli.press('z');

@@ -4,6 +4,7 @@ import {CliProcess} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {parseEventLine} from '../helpers/json-events.js';
 
 /*
 Liveness as a user of the built CLI sees it, headless: a client that beats ten times a second and
@@ -188,7 +189,8 @@ test('adaptive liveness, JSON output: a 10 Hz client is late and stopped at the 
   ]);
   const peer = await UdpPeer.open();
   const key = `127.0.0.1:${peer.port}`;
-  const events = () => cli.lines().map((text) => JSON.parse(text) as JsonEvent);
+  const events = () =>
+    cli.lines().map((text) => parseEventLine<JsonEvent>(text));
   const waitForEvent = async (name: string, timeoutMs = 10_000) =>
     waitFor(
       () =>

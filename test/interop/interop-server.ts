@@ -1,6 +1,7 @@
 import {CliProcess} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {parseEventLine} from '../helpers/json-events.js';
 
 /** One line of `--output json`. */
 export type JsonEvent = {
@@ -105,7 +106,7 @@ export class InteropServer {
   }
 
   events(): JsonEvent[] {
-    return this.cli.lines().map((line) => JSON.parse(line) as JsonEvent);
+    return this.cli.lines().map((line) => parseEventLine<JsonEvent>(line));
   }
 
   /** Every client key the server has named so far. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
+  detailObject,
   formatEventJson,
   formatEventText,
 } from '../../source/output/format-event.js';
@@ -100,24 +101,24 @@ const time = formatIsoTime(samples.start.time);
 
 test('text: one line per event kind, fixed-width event column, absent fields left out', () => {
   const expected: Record<EventName, string> = {
-    start: `${time}  start      listening=0.0.0.0:12000;loss=40%;seed=7`,
-    replied: `${time}  replied    127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`,
-    dropped: `${time}  dropped    127.0.0.1:5000         seq=8 delay=1.500ms state=alive`,
-    malformed: `${time}  malformed  127.0.0.1:5000         not a heartbeat state=alive`,
-    refused: `${time}  refused    203.0.113.9:4000       outside --allow`,
-    late: `${time}  late       127.0.0.1:5000         silent_ms=232 state=late`,
-    stopped: `${time}  stopped    127.0.0.1:5000         silent_ms=1000 state=stopped`,
-    resumed: `${time}  resumed    127.0.0.1:5000         seq=9 delay=0.250ms after=stopped;silent_ms=4321 state=alive`,
-    evicted: `${time}  evicted    [2001:db8::1]:5000     state=stopped`,
-    moved: `${time}  moved      boiler-room            from=192.0.2.7:5000;to=192.0.2.7:5001 address=192.0.2.7:5001 state=alive`,
-    loss: `${time}  loss       loss=15%`,
-    idle: `${time}  idle       silent_for=60s`,
-    'log-error': `${time}  log-error  log write failed: no space left on device (ENOSPC)`,
-    summary: `${time}  summary    127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1`,
-    stop: `${time}  stop       duration_ms=1234`,
-    reset: `${time}  reset      resets=1`,
-    forget: `${time}  forget     forgotten=2`,
-    'hook-error': `${time}  hook-error  timed out`,
+    start: `${time}  start       listening=0.0.0.0:12000;loss=40%;seed=7`,
+    replied: `${time}  replied     127.0.0.1:5000         seq=7 delay=0.412ms lost_in_between=0 state=alive`,
+    dropped: `${time}  dropped     127.0.0.1:5000         seq=8 delay=1.500ms state=alive`,
+    malformed: `${time}  malformed   127.0.0.1:5000         not a heartbeat state=alive`,
+    refused: `${time}  refused     203.0.113.9:4000       outside --allow`,
+    late: `${time}  late        127.0.0.1:5000         silent_ms=232 state=late`,
+    stopped: `${time}  stopped     127.0.0.1:5000         silent_ms=1000 state=stopped`,
+    resumed: `${time}  resumed     127.0.0.1:5000         seq=9 delay=0.250ms after=stopped;silent_ms=4321 state=alive`,
+    evicted: `${time}  evicted     [2001:db8::1]:5000     state=stopped`,
+    moved: `${time}  moved       boiler-room            from=192.0.2.7:5000;to=192.0.2.7:5001 address=192.0.2.7:5001 state=alive`,
+    loss: `${time}  loss        loss=15%`,
+    idle: `${time}  idle        silent_for=60s`,
+    'log-error': `${time}  log-error   log write failed: no space left on device (ENOSPC)`,
+    summary: `${time}  summary     127.0.0.1:5000         seq=9 delay=0.500ms received=3;replied=2;dropped=1;lost=0;loss=33.33%;state=alive;delay_min_ms=0.400;delay_avg_ms=0.500;delay_max_ms=0.600;duplicates=0;reordered=0;restarts=0;malformed=1`,
+    stop: `${time}  stop        duration_ms=1234`,
+    reset: `${time}  reset       resets=1`,
+    forget: `${time}  forget      forgotten=2`,
+    'hook-error': `${time}  hook-error  -                      timed out`,
   };
   for (const name of allEvents) {
     assert.equal(formatEventText(samples[name]), expected[name], name);
@@ -127,11 +128,11 @@ test('text: one line per event kind, fixed-width event column, absent fields lef
 test('text: a server event with nothing else is just the time and the name', () => {
   assert.equal(
     formatEventText(makeEvent({event: 'stop'})),
-    `${time}  stop     `,
+    `${time}  stop      `,
   );
   assert.equal(
     formatEventText(makeEvent({event: 'late', client})),
-    `${time}  late       127.0.0.1:5000`,
+    `${time}  late        127.0.0.1:5000`,
   );
 });
 
@@ -191,7 +192,7 @@ test('text: control characters in a detail are escaped, so a line stays one line
   );
   assert.equal(
     line,
-    String.raw`${time}  malformed  127.0.0.1:5000         a\nb\r\tc\x1b[2Jd\x00`,
+    String.raw`${time}  malformed   127.0.0.1:5000         a\nb\r\tc\x1b[2Jd\x00`,
   );
   assert.ok(
     [...line].every((character) => character >= ' '),
@@ -206,6 +207,7 @@ test('json: every event kind is one object with exactly the CSV fields and state
     assert.doesNotMatch(line, /\n/v);
     const object = parseJsonObject(line);
     assert.deepEqual(Object.keys(object), [
+      'v',
       'session',
       'time',
       'event',
@@ -223,30 +225,36 @@ test('json: every event kind is one object with exactly the CSV fields and state
     assert.equal(object.event, name);
     assert.equal(object.client, event.client ?? null);
     assert.equal(object.seq, event.seq ?? null);
-    assert.equal(object.detail, event.detail ?? null);
+    assert.deepEqual(
+      object.detail,
+      event.detail === undefined ? null : detailObject(event.detail),
+    );
     assert.equal(object.state, event.state ?? null);
+    assert.equal(object.v, 2);
   }
 });
 
 test('json: delay in milliseconds to three decimals; nulls for absent values', () => {
   assert.deepEqual(JSON.parse(formatEventJson(samples.replied, 's')), {
+    v: 2,
     session: 's',
     time,
     event: 'replied',
     client,
     seq: 7,
     delay_ms: 0.412,
-    detail: 'lost_in_between=0',
+    detail: {lost_in_between: 0},
     state: 'alive',
   });
   assert.deepEqual(JSON.parse(formatEventJson(samples.stop, 's')), {
+    v: 2,
     session: 's',
     time,
     event: 'stop',
     client: null,
     seq: null,
     delay_ms: null,
-    detail: 'duration_ms=1234',
+    detail: {duration_ms: 1234},
     state: null,
   });
   const weird = parseJsonObject(
@@ -256,7 +264,50 @@ test('json: delay in milliseconds to three decimals; nulls for absent values', (
     ),
   );
   assert.equal(weird.delay_ms, null);
-  assert.equal(weird.detail, 'a\n"b"');
+  assert.deepEqual(weird.detail, {message: 'a\n"b"'});
+});
+
+test('json: detail is an object of typed fields; text keeps k=v', () => {
+  assert.deepEqual(
+    detailObject(
+      'received=10;replied=9;loss=9.1%;state=alive;delay_avg_ms=0.412;clock_offset_ms=-3600000',
+    ),
+    {
+      received: 10,
+      replied: 9,
+      loss: '9.1%',
+      state: 'alive',
+      delay_avg_ms: 0.412,
+      clock_offset_ms: -3_600_000,
+    },
+  );
+  assert.deepEqual(detailObject('not a heartbeat: "x;y";unanswered'), {
+    message: 'not a heartbeat: "x;y"',
+    unanswered: true,
+  });
+  assert.deepEqual(
+    detailObject('listening=0.0.0.0:1;allow=127.0.0.0/8,::1/128'),
+    {
+      listening: '0.0.0.0:1',
+      allow: '127.0.0.0/8,::1/128',
+    },
+  );
+  assert.deepEqual(detailObject('hook=a;error=exit 1; see log'), {
+    hook: 'a',
+    error: 'exit 1; see log',
+  });
+  const line = formatEventJson(
+    makeEvent({event: 'summary', detail: 'received=3;lost=0'}),
+    's',
+  );
+  assert.equal(
+    (JSON.parse(line) as {detail: {received: number}}).detail.received,
+    3,
+  );
+  assert.match(
+    formatEventText(makeEvent({event: 'summary', detail: 'received=3;lost=0'})),
+    /received=3;lost=0/v,
+  );
 });
 
 test('a named client: its name on text lines (quoted when it has a blank) and in JSON; its address where the key is the name', () => {
@@ -271,7 +322,7 @@ test('a named client: its name on text lines (quoted when it has a blank) and in
   const text = formatEventText(named);
   assert.match(
     text,
-    /replied {4}127\.0\.0\.1:5000 {9}seq=7 lost_in_between=0 name="boiler room \\"2\\"" state=alive$/v,
+    /replied {5}127\.0\.0\.1:5000 {9}seq=7 lost_in_between=0 name="boiler room \\"2\\"" state=alive$/v,
   );
   const json = parseJsonObject(formatEventJson(named, 's1'));
   assert.equal(json.name, 'boiler room "2"');
@@ -284,7 +335,7 @@ test('a named client: its name on text lines (quoted when it has a blank) and in
   const moved = formatEventText(samples.moved);
   assert.match(
     moved,
-    /moved {6}boiler-room {12}from=192\.0\.2\.7:5000;to=192\.0\.2\.7:5001 address=192\.0\.2\.7:5001 state=alive$/v,
+    /moved {7}boiler-room {12}from=192\.0\.2\.7:5000;to=192\.0\.2\.7:5001 address=192\.0\.2\.7:5001 state=alive$/v,
   );
   const movedJson = parseJsonObject(formatEventJson(samples.moved, 's1'));
   assert.equal(movedJson.client, 'boiler-room');
@@ -297,6 +348,6 @@ test('a named client: its name on text lines (quoted when it has a blank) and in
       client: 'boiler room',
       name: 'boiler room',
     }),
-    /moved {6}"boiler room" /v,
+    /moved {7}"boiler room" /v,
   );
 });

@@ -84,15 +84,16 @@ test('formatClockTime: local HH:MM:SS', () => {
   );
 });
 
-test('formatDuration: tenths under a minute, then minutes, hours and days', () => {
-  assert.equal(formatDuration(0), '0.0s');
-  assert.equal(formatDuration(-5), '0.0s');
-  assert.equal(formatDuration(412), '0.4s');
-  assert.equal(formatDuration(4200), '4.2s');
-  assert.equal(formatDuration(59_999), '59.9s');
-  assert.equal(formatDuration(60_000), '1m 00s');
-  assert.equal(formatDuration(123_456), '2m 03s');
-  assert.equal(formatDuration(3_723_000), '1h 02m 03s');
-  assert.equal(formatDuration(97_503_000), '1d 03h 05m');
-  assert.equal(formatDuration(Number.NaN), '0.0s');
+test('formatDuration: whole seconds, as the header writes uptime', () => {
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(-5), '0s');
+  assert.equal(formatDuration(412), '0s');
+  assert.equal(formatDuration(4200), '4s');
+  assert.equal(formatDuration(59_999), '59s');
+  assert.equal(formatDuration(60_000), '1m00s');
+  assert.equal(formatDuration(80_000), '1m20s');
+  assert.equal(formatDuration(123_456), '2m03s');
+  assert.equal(formatDuration(3_723_000), '1h02m03s');
+  assert.equal(formatDuration(97_503_000), '1d03h05m');
+  assert.equal(formatDuration(Number.NaN), '0s');
 });

@@ -80,17 +80,18 @@ test('the skipped-output notice is an event line in the same format', () => {
     skippedLineFor('json', 'feedc0de', () => time)(42),
   );
   assert.deepEqual(json, {
+    v: 2,
     session: 'feedc0de',
     time: formatIsoTime(time),
     event: 'log-error',
     client: null,
     seq: null,
     delay_ms: null,
-    detail: 'output_skipped=42;reason=output could not keep up',
+    detail: {output_skipped: 42, reason: 'output could not keep up'},
     state: null,
   });
   assert.equal(
     skippedLineFor('text', 'feedc0de', () => time)(3),
-    `${formatIsoTime(time)}  log-error  output_skipped=3;reason=output could not keep up`,
+    `${formatIsoTime(time)}  log-error   output_skipped=3;reason=output could not keep up`,
   );
 });

@@ -3,6 +3,7 @@ import test from 'node:test';
 import {stripVTControlCharacters} from 'node:util';
 import {formatIsoTime} from '../../source/output/format-time.js';
 import {
+  columnDecimals,
   compactMs,
   formatClockOffset,
   formatSummary,
@@ -108,7 +109,8 @@ test('the summary says where, when, how long, the loss settings and the totals',
       'v',
     ),
   );
-  assert.match(text, /duration {5}1h 02m 03s/v);
+  // As the dashboard's header writes uptime.
+  assert.match(text, /duration {5}1h02m03s$/mv);
   assert.match(text, /loss {9}12\.5% \(changed while running\), seed 42/v);
   assert.match(
     text,
@@ -133,7 +135,14 @@ function clockTime(ms: number): string {
 }
 
 test('the table lists every client, sorted by address (numbers by value), with its state and figures', () => {
-  const rows = tableRows(stripVTControlCharacters(formatSummary(input())));
+  const text = stripVTControlCharacters(formatSummary(input()));
+  // One line per client: the rule under the headings, none between rows.
+  assert.equal(
+    text.split('\n').filter((line) => line.startsWith('├')).length,
+    1,
+    text,
+  );
+  const rows = tableRows(text);
   assert.deepEqual(rows, [
     [
       'client',
@@ -171,9 +180,9 @@ test('the table lists every client, sorted by address (numbers by value), with i
       '0',
       '0',
       '0.0',
-      '13/13/13',
+      '12.5/12.5/12.5',
       '0.00',
-      '100+-0.00',
+      '100+-0',
       '0/0/0/0',
       clockTime(endedAt - 600_000),
     ],
@@ -185,7 +194,7 @@ test('the table lists every client, sorted by address (numbers by value), with i
       '4',
       '2',
       '50.0',
-      '0.12/0.41/13',
+      '0.1/0.4/13.3',
       '0.05',
       '1002+-43',
       '1/2/3/4',
@@ -244,17 +253,22 @@ test('five-digit counts: a loopback client fits 140 columns, the widest IPv4 one
   assert.match(cells, /^[\u0020-\u007E]*$/v, 'cells are ASCII');
 });
 
-test('compact milliseconds: two decimals below 10, whole numbers, then an exponent', () => {
+test('compact milliseconds: one rule of decimals per column; past a day >1d, never an exponent', () => {
   assert.equal(compactMs(0), '0.00');
   assert.equal(compactMs(0.123_456), '0.12');
   assert.equal(compactMs(9.994), '9.99');
-  assert.equal(compactMs(12.5), '13');
-  assert.equal(compactMs(99.94), '100');
+  assert.equal(compactMs(12.5), '12.5');
   assert.equal(compactMs(100.4), '100');
   assert.equal(compactMs(99_999.4), '99999');
   assert.equal(compactMs(-3.456), '-3.46');
-  // A client whose clock says year 9999: the delay is absurd, the cell stays short.
-  assert.equal(compactMs(2.5e14), '2.5e+14');
+  assert.equal(compactMs(3.391, 0), '3');
+  assert.equal(columnDecimals([100, 3.39]), 0);
+  assert.equal(columnDecimals([0.4, 13]), 1);
+  assert.equal(columnDecimals([0.4, undefined, 2e14]), 2);
+  // A client whose clock says year 9999: the delay is absurd, the cell says so in three characters.
+  assert.equal(compactMs(2.5e14), '>1d');
+  assert.equal(compactMs(8.8e11, 2), '>1d');
+  assert.equal(compactMs(-8.8e11), '<-1d');
   assert.equal(compactMs(Number.NaN), '-');
   assert.equal(compactMs(Number.POSITIVE_INFINITY), '-');
 });
@@ -290,16 +304,20 @@ test('many clients: the table stops at the cap and says how many more there are'
     formatSummary(input({clients: many, logPath: 'events.csv'})),
   );
   assert.equal(tableRows(text).length, summaryTableRows + 1);
+  // Where the table ends, before the legend.
+  const lines = text.split('\n');
+  const bottom = lines.findIndex((line) => line.startsWith('└'));
   assert.match(
-    text,
-    /… and 7 more clients \(all of them are in the summary rows of "events\.csv"\)$/v,
+    lines[bottom + 1]!,
+    /^… and 7 more clients \(all of them are in the summary rows of "events\.csv"\)$/v,
   );
+  assert.match(lines.at(-1)!, /^dup\/reo\/rst\/mal: /v);
 
   const small = stripVTControlCharacters(
     formatSummary(input({clients: many.slice(0, 3), maxRows: 2})),
   );
   assert.equal(tableRows(small).length, 3);
-  assert.match(small, /… and 1 more client$/v);
+  assert.match(small, /└.*┘\n… and 1 more client\n/v);
 });
 
 test('a run that spans midnight dates the last heartbeat', () => {

@@ -329,3 +329,14 @@ test('log times: the offset counts, impossible dates do not pass', () => {
     assert.equal(parseLogTime(bad), undefined, bad);
   }
 });
+
+test('uptime counts from the recorded start, not from the first heartbeat', async () => {
+  const first = t0 + 3000;
+  const {driver} = await play([
+    row(t0, 'start', {detail: 'listening=0.0.0.0:12000;loss=0%;seed=3'}),
+    row(first, 'replied', {client: a, seq: 1, delayMs: 0.2}),
+    row(t0 + 22_000, 'replied', {client: a, seq: 2, delayMs: 0.2}),
+  ]);
+  assert.equal(driver.engine.info.startedAt, t0);
+  assert.equal(driver.startedAt, t0);
+});

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'node:test';
+import {SessionTracker} from '../../source/replay/find-session.js';
 import {jsonLines, replayCli, withTempDir} from './log-files.js';
 
 const header =
@@ -85,4 +86,36 @@ test('with --session the log is read once: a broken row further on stops the rep
     assert.equal(checked.code, 2);
     assert.equal(checked.stdout, '');
   });
+});
+
+test('a session the log does not hold: the latest sessions are named newest first, the one played marked', () => {
+  const tracker = new SessionTracker('runs.csv', 'nope');
+  let line = 1;
+  const seen = (session: string, event: string) => {
+    line++;
+    tracker.see({
+      line,
+      session,
+      time: line * 1000,
+      exact: true,
+      event,
+      client: undefined,
+      seq: undefined,
+      delayMs: undefined,
+      detail: undefined,
+      clockOffsetMs: 0,
+    });
+  };
+
+  seen('aaaa1111', 'start');
+  seen('bbbb2222', 'start');
+  // A session with no start row (its start was cut off): the last to start plays.
+  seen('cccc3333', 'idle');
+  assert.throws(
+    () => tracker.chosen(),
+    (error: Error) =>
+      error.message.endsWith(
+        '(it holds 3 sessions; the latest first: cccc3333, bbbb2222 (played without --session), aaaa1111)',
+      ),
+  );
 });

@@ -4,6 +4,7 @@ import {CliProcess} from '../helpers/cli-process.js';
 import {freePort} from '../helpers/free-port.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {parseEventLine} from '../helpers/json-events.js';
 
 /*
  * Every kind of client the protocol names (docs/protocol.md), against the built CLI over
@@ -398,7 +399,7 @@ test('a client that parses every reply as JSON gets JSON from --reply json, erro
     const details = new Map(
       cli
         .lines()
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .map((line) => parseEventLine<Record<string, unknown>>(line))
         .filter((event) => event.event === 'summary')
         .map((event) => [event.client, String(event.detail)]),
     );

@@ -45,10 +45,9 @@ test('a named client shows its name in the table, and its address and fields in 
       (text) => text.includes('detail boiler-room  '),
       'the detail view',
     );
-    assert.match(
-      detail,
-      /detail boiler-room {2}10\.0\.0\.2:5000 {2}alive {2}battery=87 fw=\{"v":"1\.2"\}/v,
-    );
+    assert.match(detail, /detail boiler-room {2}10\.0\.0\.2:5000 {2}alive\n/v);
+    // The fields have a line of their own, wrapped between fields like the figures.
+    assert.match(detail, /^fields {2}battery=87 {2}fw=\{"v":"1\.2"\}$/mv);
     await harness.press(keys.escape);
     await harness.until((text) => text.includes('> boiler-room'), 'back');
     await harness.press(keys.down);

@@ -28,6 +28,8 @@ test('states, history outcomes, the selected client and a changed loss are colou
       fakeRecord('10.0.0.2', 1, {state: 'late'}),
       fakeRecord('10.0.0.3', 1, {state: 'stopped'}),
     ],
+    // Wide enough for the history strip beside every count.
+    columns: 140,
   });
   try {
     const raw = () => harness.app.lastFrame() ?? '';

@@ -273,6 +273,43 @@ test('a narrow terminal drops detail columns instead of wrapping', async () => {
   });
 });
 
+test('at 60 columns the counts go together, and s sorts only by columns on screen', async () => {
+  const records = [
+    fakeRecord('192.0.2.7', 5000, {
+      received: 11,
+      replied: 4,
+      dropped: 4,
+      lost: 3,
+      intervalMeanMs: 1000,
+      intervalStdDevMs: 5,
+    }),
+  ];
+  await withDashboard({records, columns: 60}, async (harness) => {
+    const frame = await harness.until(
+      (text) => text.includes('192.0.2.7:5000'),
+      'the row',
+    );
+    const headings = frame.split('\n').find((line) => line.includes('state'))!;
+    const counts = ['recv', 'replied', 'dropped', 'lost'].filter((heading) =>
+      new RegExp(String.raw`\b${heading}\b`, 'v').test(headings),
+    );
+    assert.ok(
+      counts.length === 0 || counts.length === 4,
+      `the counts all or none: ${headings}`,
+    );
+    const onScreen = new Set(['client', 'state', 'loss%', 'last seen']);
+    for (let press = 0; press < 8; press++) {
+      await harness.press('s');
+      const sorted = /sorted by (?<column>[a-z% ]+?) \(/v.exec(harness.frame())
+        ?.groups?.column;
+      assert.ok(
+        sorted !== undefined && onScreen.has(sorted),
+        `s sorted by ${sorted}, not on screen:\n${harness.frame()}`,
+      );
+    }
+  });
+});
+
 test('ages keep counting as the clock moves', async () => {
   const record = fakeRecord('10.0.0.1', 1, {lastSeen: start - 3200});
   await withDashboard({records: [record]}, async (harness) => {
@@ -395,7 +432,8 @@ test('s cycles the sort column and S reverses it', async () => {
       lastSeen: start - 1000,
     }),
   ];
-  await withDashboard({records}, async (harness) => {
+  // Wide enough for every column: s goes only through those on screen.
+  await withDashboard({records, columns: 200}, async (harness) => {
     const order = async (label: string, expected: string[]) => {
       await harness.until(
         (text) => text.includes(label),

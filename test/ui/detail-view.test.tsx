@@ -213,3 +213,32 @@ test('the charts fit the terminal: a narrow one gets narrower charts', async () 
     harness.unmount();
   }
 });
+
+test('Esc goes back to the client the view showed, wherever a re-sort has moved it', async () => {
+  await withDetail(async (harness) => {
+    // Sorted by recv, most first: 10.0.0.2 (120) is the first row, and the one selected.
+    await harness.press('s');
+    await harness.press('s');
+    await harness.until(
+      (text) => text.includes('sorted by recv (descending)'),
+      'sorted by recv',
+    );
+    await harness.press(keys.home);
+    await harness.until((text) => text.includes('> 10.0.0.2:5000'), 'first');
+    await harness.press(keys.enter);
+    await harness.until((text) => chartTitles.test(text), 'the detail view');
+    // While the view is open another client overtakes it.
+    harness.store.records.get('10.0.0.3:5000')!.received = 500;
+    harness.store.touch();
+    await harness.frames(3);
+    await harness.press(keys.escape);
+    const back = await harness.until(
+      (text) => text.includes('sorted by recv'),
+      'the table',
+    );
+    await harness.until(
+      (text) => text.includes('> 10.0.0.2:5000') && text.includes('row 2 of 3'),
+      `the same client, now on row 2:\n${back}`,
+    );
+  });
+});

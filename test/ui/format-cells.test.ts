@@ -132,3 +132,14 @@ test('the history strip: one ASCII symbol per outcome, most recent kept', () => 
   );
   assert.equal(formatHistory(['replied'], 0), '');
 });
+
+test('a figure past a day is >1d everywhere the dashboard shows it, never a width-changing number', () => {
+  const years = 10_202 * 86_400_000;
+  assert.equal(formatDelay(years), '>1d');
+  assert.equal(formatDelay(-years), '<-1d');
+  assert.equal(formatMs(years), '>1d');
+  assert.equal(formatInterval(years, 3), '>1d');
+  assert.equal(formatInterval(1000, years), '>1d');
+  assert.equal(formatDelay(86_400_000), '86400000ms');
+  assert.ok(formatDelay(years).length <= '-1234ms'.length);
+});
