@@ -111,12 +111,6 @@ addresses compute their key once per record and forget it with it.
 const clientKeys = new WeakMap<SortableRow, string>();
 
 function clientKeyOf(record: SortableRow): string {
-  // A named client sorts by the name the table shows, after every address (their keys start with a digit).
-  const {name} = record;
-  if (name !== undefined) {
-    return `n${name}`;
-  }
-
   let key = clientKeys.get(record);
   if (key === undefined) {
     key = clientSortKey(record.address, record.port);
@@ -164,6 +158,13 @@ function clientOrderOf(
   record: SortableRow,
   transient = false,
 ): number | string {
+  // A named client sorts by the name the table shows, after every address (their keys start with
+  // a digit, and an IPv4 order beside a key is compared as its key).
+  const {name} = record;
+  if (name !== undefined) {
+    return `n${name}`;
+  }
+
   const order = ipv4Order(record.address, record.port);
   if (order >= 0) {
     return order;
