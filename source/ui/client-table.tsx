@@ -72,7 +72,16 @@ function ClientTableView({
       key: columnHeadings[column],
       align: rightAligned.has(column) ? ('right' as const) : ('left' as const),
     }));
-    return {data, columns, kinds: fit.columns};
+    const shownSelected = selected - start;
+    return {
+      data,
+      columns,
+      kinds: fit.columns,
+      selected:
+        shownSelected >= 0 && shownSelected < rows.length
+          ? shownSelected
+          : undefined,
+    };
   }, [rows, start, selected, now, width]);
 
   if (total === 0) {
@@ -85,6 +94,7 @@ function ClientTableView({
       data={table.data}
       columns={table.columns}
       kinds={table.kinds}
+      selected={table.selected}
     />
   ) : null;
 }

@@ -153,7 +153,7 @@ export function HelpOverlay({
   useInput(handleInput, {isActive});
 
   return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+    <Box flexDirection="column" borderStyle="classic" paddingX={1}>
       {page === 'keys' ? <KeysPage groups={groups} /> : <ColumnsPage />}
     </Box>
   );

@@ -28,7 +28,7 @@ export function ResetPrompt({onConfirm, onCancel, isActive}: ResetPromptProps) {
   useInput(handleInput, {isActive});
 
   return (
-    <Box borderStyle="round" borderColor="yellow" paddingX={1}>
+    <Box borderStyle="classic" borderColor="yellow" paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold>Reset every counter?</Text>
         {' The summary keeps the whole run. '}

@@ -12,7 +12,7 @@ test('? then Space explains the columns, the loss formula and the header counts,
       (text) => text.includes('Columns (Space'),
       'the columns page',
     );
-    const flat = page.replaceAll(/\s*│\s*/gv, ' ').replaceAll(/\s+/gv, ' ');
+    const flat = page.replaceAll(/\s*\|\s*/gv, ' ').replaceAll(/\s+/gv, ' ');
     for (const said of [
       'dropped replies the simulated loss threw away on purpose',
       'lost heartbeats that never arrived',
