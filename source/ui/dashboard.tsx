@@ -80,7 +80,7 @@ export function Dashboard({
   columns,
   replay,
 }: DashboardProps) {
-  const snapshot = useEngineSnapshot(engine);
+  const snapshot = useEngineSnapshot(engine, replay !== undefined);
   const replayStatus = useSyncExternalStore(
     replay?.subscribe ?? noSubscription,
     replay?.getStatus ?? noStatus,
