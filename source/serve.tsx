@@ -5,7 +5,8 @@ React: they load only when there is a dashboard to draw, so a headless server bi
 */
 import process from 'node:process';
 import {startFleetWatch, type FleetWatch} from './alerts/fleet-watch.js';
-import {startDemoFleet, type DemoFleet} from './client/demo-fleet.js';
+import type {DemoFleet} from './client/demo-fleet.js';
+import {startDemoThread} from './client/demo-thread.js';
 import type {ServerOptions} from './config/server-options.js';
 import {rowRecord} from './engine/client-row.js';
 import {initialQuery} from './engine/engine-core.js';
@@ -36,7 +37,7 @@ function startDemo(
     options.host === '0.0.0.0' || options.host === '::'
       ? '127.0.0.1'
       : options.host;
-  return startDemoFleet({
+  return startDemoThread({
     host,
     port: engine.info.port,
     count: options.demoClients,
