@@ -61,7 +61,7 @@ export const keyGroups: readonly KeyGroup[] = [
   {
     keys: '+/-',
     helpKeys: '+ / -',
-    footer: 'loss+-5',
+    footer: 'loss±5',
     help: 'loss up / down 5 points',
     bindings: [
       {input: '+', intent: {type: 'loss-step', step: 5}},
@@ -71,7 +71,7 @@ export const keyGroups: readonly KeyGroup[] = [
   {
     keys: ']/[',
     helpKeys: '] / [',
-    footer: '+-1',
+    footer: '±1',
     help: 'loss up / down 1 point',
     bindings: [
       {input: ']', intent: {type: 'loss-step', step: 1}},
@@ -91,7 +91,7 @@ export const keyGroups: readonly KeyGroup[] = [
     bindings: [{input: 'L', intent: {type: 'loss-exact'}}],
   },
   {
-    keys: 'Up/Dn',
+    keys: '↑↓',
     helpKeys: 'Up / Down',
     help: 'move the selection one client',
     bindings: [

@@ -666,11 +666,11 @@ test('the footer lists every key', async () => {
   await withDashboard({}, async (harness) => {
     const footer = harness.frame().split('\n').slice(-2).join(' ');
     for (const hint of [
-      '+/- loss+-5',
-      ']/[ +-1',
+      '+/- loss±5',
+      ']/[ ±1',
       '0-9 set',
       'L exact',
-      'Up/Dn PgUp/PgDn Home/End move',
+      '↑↓ PgUp/PgDn Home/End move',
       's/S sort',
       '/ filter',
       'p freeze',
