@@ -15,6 +15,7 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import type {EngineBudgetsResult} from './engine-budgets.js';
 import type {FrameTimeResult} from './frame-time.js';
+import type {DashboardFramesResult} from './dashboard-frames.js';
 import {GeneratorClient} from './generator-client.js';
 import {measureMemory, type MemoryResult} from './memory.js';
 import {clockTicksPerSecond, parseMachineTicks} from './proc-stats.js';
@@ -29,6 +30,12 @@ import {
 import {killAllChildren, registerChild, setServerNodeFlags} from './servers.js';
 import {latencyGroups} from './latency.js';
 import {measureStartup, type StartupResult} from './startup.js';
+import {
+  formatWatchReport,
+  measureDashboardFrames,
+  measureWatchCost,
+  type WatchCostResult,
+} from './watch-cost.js';
 
 const help = `
   Usage
@@ -38,12 +45,15 @@ const help = `
   baseline), the server headless, and the server with its dashboard in a pseudo-terminal, with 100
   and with 10000 clients, and the echo and headless with 1000; then resident memory with 100000
   clients, the engine's memory per client and its longest task and garbage collection with 100000
-  clients, and one dashboard frame with 100000 clients. Linux only. Traffic stays on 127.0.0.0/8.
+  clients, and one dashboard frame with 100000 clients; then what watching costs: CPU per frame at
+  160x50 with 45 changing rows and the dashboard's memory over ten minutes of frames (\`frames\`),
+  and the dashboard against headless at 40 clients x 200/s and 1000 x 1000/s, and idle
+  (\`watching\`). Linux only. Traffic stays on 127.0.0.0/8.
 
   Options
     --quick        shorter phases (about a minute and a half instead of about four)
     --only TEXT    run only what names hold TEXT (scenarios, \`memory\`, \`engine\`, \`frame\`,
-                   \`startup\`); \`a|b\` for either
+                   \`frames\`, \`watching\`, \`startup\`); \`a|b\` for either
     --inflight N   heartbeats kept outstanding at saturation (default 1024)
     --no-spin      let the generator sleep rather than poll while it waits at saturation
     --cpu-prof DIR profile every server process (and the frame measurement) with
@@ -392,6 +402,37 @@ async function main(): Promise<number> {
     }
   }
 
+  let dashboardFrames: DashboardFramesResult | undefined;
+  if (wanted('frames')) {
+    log(
+      'dashboard frames: CPU per frame at 160x50 with 45 changing rows, then memory',
+    );
+    try {
+      dashboardFrames = await measureDashboardFrames(
+        benchDirectory,
+        paths.repo,
+        quick,
+      );
+    } catch (error) {
+      failures.push({
+        name: 'dashboard frames',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  let watching: WatchCostResult | undefined;
+  if (wanted('watching')) {
+    try {
+      watching = await measureWatchCost(paths.cli, paths.repo, quick, log);
+    } catch (error) {
+      failures.push({
+        name: 'watching',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   if (wanted('frame')) {
     log('one dashboard frame with 100000 clients');
     try {
@@ -418,9 +459,16 @@ async function main(): Promise<number> {
     engine,
   };
   process.stdout.write(`\n${formatReport(report)}`);
+  if (dashboardFrames !== undefined || watching !== undefined) {
+    process.stdout.write(`\n${formatWatchReport(dashboardFrames, watching)}`);
+  }
+
   const out = values.out ?? path.join(benchDirectory, 'results', 'latest.json');
   mkdirSync(path.dirname(out), {recursive: true});
-  writeFileSync(out, `${JSON.stringify(report, undefined, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({...report, dashboardFrames, watching}, undefined, 2)}\n`,
+  );
   log(`results written to ${path.relative(process.cwd(), out)}`);
   return failures.length === 0 ? 0 : 1;
 }

@@ -65,6 +65,9 @@ const result = await build({
     cli: 'cli.tsx',
     'source/engine/engine-worker': 'source/engine/engine-worker.ts',
     'source/engine/worker-engine': 'source/engine/worker-engine.ts',
+    // The demo's thread likewise: demo-thread.ts starts demo-worker.js beside it.
+    'source/client/demo-thread': 'source/client/demo-thread.ts',
+    'source/client/demo-worker': 'source/client/demo-worker.ts',
   },
   outdir,
   chunkNames: '[name]-[hash]',

@@ -31,14 +31,14 @@ async function startDemo(
   }
 
   // Loaded only for --demo.
-  const {startDemoFleet} = await import('./client/demo-fleet.js');
+  const {startDemoThread} = await import('./client/demo-thread.js');
 
   // The demo talks to the server over loopback whenever it listens on every address.
   const host =
     options.host === '0.0.0.0' || options.host === '::'
       ? '127.0.0.1'
       : options.host;
-  return startDemoFleet({
+  return startDemoThread({
     host,
     port: engine.info.port,
     count: options.demoClients,

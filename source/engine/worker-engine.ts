@@ -119,7 +119,7 @@ export async function startWorkerEngine(
         }
       }
     });
-    worker.on('error', (error) => {
+    worker.on('error', (error: Error) => {
       if (latest === undefined) {
         reject(error);
       } else {

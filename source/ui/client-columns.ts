@@ -142,8 +142,8 @@ function columnWidth(
 
 /**
  * The columns that fit in `width` terminal columns, dropping the least needed first rather than
- * letting every line wrap. Widths are counted as the table counts them: String.length, one border
- * character before each column and one after the last.
+ * letting every line wrap. Widths are counted as the table counts them: String.length and a space
+ * each side of a column's widest text, with no border between columns.
  */
 export function fitColumns(
   rows: readonly RowCells[],
@@ -158,16 +158,16 @@ export function fitColumns(
   const shown = new Set<ColumnId>(columnIds);
   const drops = [...dropOrder];
   for (;;) {
-    let fixed = 1;
+    let fixed = 0;
     for (const column of shown) {
       if (column !== 'history') {
-        fixed += widths.get(column)! + 1;
+        fixed += widths.get(column)!;
       }
     }
 
     if (shown.has('history')) {
-      // What is left for the strip, less its padding and its border.
-      const room = width - fixed - 3;
+      // What is left for the strip, less its padding.
+      const room = width - fixed - 2;
       const heading = columnHeadings.history.length;
       if (room >= Math.max(wantedHistory, heading)) {
         return {

@@ -75,7 +75,16 @@ function ClientTableView({
       key: columnHeadings[column],
       align: rightAligned.has(column) ? ('right' as const) : ('left' as const),
     }));
-    return {data, columns, kinds: fit.columns};
+    const shownSelected = selected - start;
+    return {
+      data,
+      columns,
+      kinds: fit.columns,
+      selected:
+        shownSelected >= 0 && shownSelected < rows.length
+          ? shownSelected
+          : undefined,
+    };
   }, [rows, start, selected, now, width]);
   const shownColumns = table.kinds.join(' ');
   useEffect(() => {
@@ -93,6 +102,7 @@ function ClientTableView({
       data={table.data}
       columns={table.columns}
       kinds={table.kinds}
+      selected={table.selected}
     />
   ) : null;
 }

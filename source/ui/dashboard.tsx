@@ -93,7 +93,7 @@ export function Dashboard({
   const setColumnsOnScreen = useCallback((columns: readonly string[]) => {
     columnsOnScreen.current = new Set(columns);
   }, []);
-  const snapshot = useEngineSnapshot(engine);
+  const snapshot = useEngineSnapshot(engine, replay !== undefined);
   const replayStatus = useSyncExternalStore(
     replay?.subscribe ?? noSubscription,
     replay?.getStatus ?? noStatus,

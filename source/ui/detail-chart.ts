@@ -3,7 +3,8 @@ import {formatMs} from './format-cells.js';
 
 /*
 A client's series as a line chart, by asciichart: one multi-line string, drawn by a single Ink
-`Text` (one layout node). Ink's cost per frame follows the cells it draws, so the chart is never
+`Text` (one layout node), in ASCII marks rather than asciichart's box-drawing ones, so that Ink
+measures its lines on its fast path. Ink's cost per frame follows the cells it draws, so the chart is never
 larger than its share of the terminal: one column per sample (or per mean of a few, when narrow)
 and at most `maxChartHeight` lines.
 */
@@ -11,8 +12,22 @@ and at most `maxChartHeight` lines.
 /** The tallest a chart is drawn, however tall the terminal: more lines cost more per frame. */
 export const maxChartHeight = 10;
 
-/** Columns of the y-axis labels and the axis itself (`  12.3ms ┤`). */
+/** Columns of the y-axis labels and the axis itself (`  12.3ms |`). */
 const labelWidth = 10;
+
+/** asciichart's symbols in ASCII: the axis, its ticks, runs, and the corners of rises and falls. */
+const asciiSymbols: [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+] = ['+', '|', '-', '-', '-', '\\', '/', '\\', '/', '|'];
 
 /** At most `columns` values: the means of consecutive runs when there are more. */
 export function fitSeries(
@@ -58,5 +73,6 @@ export function chartOf(
     // asciichart draws height + 1 lines.
     height: Math.min(maxChartHeight, height) - 1,
     format: (value: number) => formatMs(value).padStart(labelWidth - 2),
+    symbols: asciiSymbols,
   });
 }

@@ -13,14 +13,19 @@ function pad2(value: number): string {
 }
 
 /**
- * A duration, compact: `0.4s`, `3.2s`, `59.9s`, `2m05s`, `1h02m`, `3d04h`.
- * Tenths of a second below a minute, so an age visibly keeps counting.
+ * A duration, compact: `0.4s`, `3.2s`, `12s`, `59s`, `2m05s`, `1h02m`, `3d04h`.
+ * Tenths of a second for the first ten seconds, so a fresh age visibly counts; whole seconds after
+ * that, so an age on screen changes at most once a second and a quiet table needs no new frame.
  */
 export function formatDuration(ms: number): string {
   const safe = Number.isFinite(ms) && ms > 0 ? ms : 0;
-  if (safe < 60_000) {
-    // Truncate, so 59.96 s reads 59.9s rather than a 60.0s that is not yet a minute.
+  if (safe < 10_000) {
+    // Truncate, so 9.96 s reads 9.9s rather than a 10.0s that is not yet ten seconds.
     return `${(Math.floor(safe / 100) / 10).toFixed(1)}s`;
+  }
+
+  if (safe < 60_000) {
+    return `${Math.floor(safe / 1000)}s`;
   }
 
   const seconds = Math.floor(safe / 1000);
@@ -38,7 +43,7 @@ export function formatDuration(ms: number): string {
   return `${days}d${pad2(hours % 24)}h`;
 }
 
-/** How long ago something happened: `3.2s ago`, `2m05s ago`. A time in the future reads as now. */
+/** How long ago something happened: `3.2s ago`, `12s ago`, `2m05s ago`. A time in the future reads as now. */
 export function formatAge(then: number, now: number): string {
   return `${formatDuration(now - then)} ago`;
 }

@@ -1,8 +1,10 @@
-import {memo, type ReactNode} from 'react';
+import {memo} from 'react';
 import {Box, Text} from 'ink';
 import {Table} from '@alcalzone/ink-table';
+import chalk from 'chalk';
+import {livenessStates, type Liveness} from '../store/types.js';
 import type {ColumnId} from './client-columns.js';
-import {styledCell} from './cell-style.js';
+import {paint, stateStyles} from './text-styles.js';
 
 /** A row of the table: its cells by heading. */
 export type TableRowData = Record<string, string>;
@@ -17,77 +19,80 @@ function pad(text: string, column: Column): string {
     : ` ${text}${' '.repeat(spaces - 1)}`;
 }
 
-function rule(
-  columns: readonly Column[],
-  left: string,
-  cross: string,
-  right: string,
+const states: ReadonlySet<string> = new Set(livenessStates);
+
+function isLiveness(text: string): text is Liveness {
+  return states.has(text);
+}
+
+/**
+ * One client's line as one string: the cells padded and side by side, the state (the only
+ * colour) as one span. Plain ASCII otherwise, so Ink measures and splits it on its fast paths.
+ */
+export function rowLine(
+  cells: readonly string[],
+  kinds: readonly ColumnId[],
 ): string {
-  return `${left}${columns.map((column) => '─'.repeat(column.width)).join(cross)}${right}`;
+  let line = '';
+  for (const [index, cell] of cells.entries()) {
+    const state = cell.trim();
+    line +=
+      kinds[index] === 'state' && isLiveness(state)
+        ? paint(stateStyles[state], cell)
+        : cell;
+  }
+
+  return line;
 }
 
 type TableLineProps = {
-  /** The cells, padded to their widths. */
-  readonly cells: readonly string[];
-  readonly kinds: readonly ColumnId[];
+  /** The whole line, built once. */
+  readonly line: string;
 };
 
-function TableLineView({cells, kinds}: TableLineProps) {
-  const parts: ReactNode[] = ['│'];
-  for (const [index, cell] of cells.entries()) {
-    parts.push(styledCell(kinds[index], cell, index), '│');
-  }
-
-  return <Text wrap="truncate-end">{parts}</Text>;
+function TableLineView({line}: TableLineProps) {
+  return <Text wrap="truncate-end">{line}</Text>;
 }
 
-/** One client: one `<Text>`, so one layout node, whatever its cells. */
-const TableLine = memo(
-  TableLineView,
-  (before, after) =>
-    before.kinds === after.kinds &&
-    before.cells.length === after.cells.length &&
-    before.cells.every((cell, index) => cell === after.cells[index]),
-);
+/** One client: one memoised `<Text>` of one string, drawn again only when the string changes. */
+const TableLine = memo(TableLineView);
 
 /**
- * The client table: ink-table's column sizing (`getColumns`), drawn one line per client with no
- * rule between rows, each line one `<Text>` of padded cells, rows keyed by position. Ink lays out
- * one node per line rather than ink-table's 25 (a Box per row, a Text per cell and per border),
- * and a row that did not change is not rendered again.
+ * The client table: ink-table's column sizing (`getColumns`), drawn as plain lines the way htop
+ * draws its process list: the headings in inverse video, one line per client, no rules. Each line
+ * is one `<Text>` holding one pre-built string, rows keyed by position, so Ink lays out one node per
+ * line and React renders again only the lines whose text changed. The selected client carries a
+ * `>` marker, and its line is in inverse video where there is colour.
  */
 export class HeartbeatTable extends Table<TableRowData> {
   declare readonly props: Table<TableRowData>['props'] & {
-    /** The column each position holds, for the cell colours. */
+    /** The column each position holds: the state column is the one coloured. */
     readonly kinds: readonly ColumnId[];
+    /** Index of the selected row in `data`, if it is shown. */
+    readonly selected?: number;
   };
 
   override render() {
     const columns = this.getColumns();
-    const {data} = this.props;
+    const {data, kinds, selected} = this.props;
+    const heading = columns.map((column) => pad(column.key, column)).join('');
     return (
       <Box flexDirection="column">
-        <Text>{rule(columns, '┌', '┬', '┐')}</Text>
-        <Text wrap="truncate-end">
-          │
-          {columns.map((column) => [
-            <Text key={column.key} bold color="blue">
-              {pad(column.key, column)}
-            </Text>,
-            '│',
-          ])}
-        </Text>
-        <Text>{rule(columns, '├', '┼', '┤')}</Text>
-        {data.map((row, index) => (
-          <TableLine
-            // Rows are keyed by position: a row whose values changed is updated, never remounted.
-            // eslint-disable-next-line react/no-array-index-key
-            key={index}
-            cells={columns.map((column) => pad(row[column.key] ?? '', column))}
-            kinds={this.props.kinds}
-          />
-        ))}
-        <Text>{rule(columns, '└', '┴', '┘')}</Text>
+        <TableLine line={chalk.inverse.bold(heading)} />
+        {data.map((row, index) => {
+          const line = rowLine(
+            columns.map((column) => pad(row[column.key] ?? '', column)),
+            kinds,
+          );
+          return (
+            <TableLine
+              // Rows are keyed by position: a row whose values changed is updated, never remounted.
+              // eslint-disable-next-line react/no-array-index-key
+              key={index}
+              line={index === selected ? chalk.inverse(line) : line}
+            />
+          );
+        })}
       </Box>
     );
   }

@@ -174,7 +174,7 @@ export function HelpOverlay({
       : `what the ${other.title.toLowerCase()} mean`;
 
   return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+    <Box flexDirection="column" borderStyle="classic" paddingX={1}>
       <Text bold wrap="truncate-end">
         {shown.title}{' '}
         <Text dimColor>

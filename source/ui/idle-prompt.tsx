@@ -41,7 +41,7 @@ export function IdlePrompt({
   useInput(handleInput, {isActive});
 
   return (
-    <Box borderStyle="round" borderColor="yellow" paddingX={1}>
+    <Box borderStyle="classic" borderColor="yellow" paddingX={1}>
       <Text wrap="truncate-end">
         <Text bold>{`No heartbeat for ${formatSilence(silenceMs)}.`}</Text>
         {' Shut down? '}

@@ -28,7 +28,7 @@ export function ResetPrompt({onConfirm, onCancel, isActive}: ResetPromptProps) {
   useInput(handleInput, {isActive});
 
   return (
-    <Box borderStyle="round" borderColor="yellow" paddingX={1}>
+    <Box borderStyle="classic" borderColor="yellow" paddingX={1}>
       {/* Short enough for 80 columns; a narrower terminal wraps it at a word, nothing cut. */}
       <Text wrap="wrap">
         <Text bold>Reset every counter?</Text>{' '}

@@ -1,5 +1,5 @@
-import type {Liveness, Outcome} from '../store/types.js';
-import {outcomeSymbols} from './format-cells.js';
+import chalk from 'chalk';
+import type {Liveness} from '../store/types.js';
 
 /*
 Colours that read on a light background as well as a dark one. Yellow text and cyan text all but
@@ -9,15 +9,24 @@ either. Colour only adds to the text: every state and outcome is also a word or 
 dashboard says the same with no colour at all (NO_COLOR, --no-color).
 */
 
+/** The backgrounds a badge can have, with chalk's name for each. */
+const backgrounds = {
+  yellow: 'bgYellow',
+  cyan: 'bgCyan',
+  magenta: 'bgMagenta',
+} as const;
+
+type Background = keyof typeof backgrounds;
+
 /** The props of Ink's `<Text>` that style it. */
 export type TextStyle = {
-  readonly color?: string;
-  readonly backgroundColor?: string;
+  readonly color?: 'black' | 'green' | 'red';
+  readonly backgroundColor?: Background;
   readonly bold?: boolean;
 };
 
 /** Black on a colour: reads on light and dark themes alike. */
-export function badge(backgroundColor: string): TextStyle {
+export function badge(backgroundColor: Background): TextStyle {
   return {color: 'black', backgroundColor, bold: true};
 }
 
@@ -27,21 +36,21 @@ export const stateStyles: Readonly<Record<Liveness, TextStyle>> = {
   stopped: {color: 'red', bold: true},
 };
 
-export const outcomeStyles: Readonly<Record<Outcome, TextStyle>> = {
-  replied: {color: 'green'},
-  dropped: badge('yellow'),
-  lost: {color: 'red', bold: true},
-  malformed: {color: 'magenta', bold: true},
-};
+/**
+ * Text in a style as one ANSI span, built once, for a line that is drawn as one pre-built string
+ * (a table row) rather than as nested `<Text>` elements. The codes are chalk's, the ones Ink's
+ * `<Text>` props produce, and chalk drops them when colour is off.
+ */
+export function paint(style: TextStyle, text: string): string {
+  // Bold, background, then colour: the order in which Ink's <Text> nests them.
+  let painter = style.bold === true ? chalk.bold : chalk;
+  if (style.backgroundColor !== undefined) {
+    painter = painter[backgrounds[style.backgroundColor]];
+  }
 
-/** The outcome styles looked up by the history strip's symbols. */
-const outcomes: readonly Outcome[] = [
-  'replied',
-  'dropped',
-  'lost',
-  'malformed',
-];
+  if (style.color !== undefined) {
+    painter = painter[style.color];
+  }
 
-export const symbolStyles: ReadonlyMap<string, TextStyle> = new Map(
-  outcomes.map((outcome) => [outcomeSymbols[outcome], outcomeStyles[outcome]]),
-);
+  return painter(text);
+}

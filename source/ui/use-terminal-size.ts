@@ -7,8 +7,10 @@ export type TerminalSize = {readonly rows: number; readonly columns: number};
 /** What a stream without a size (a test's fake stdout) is taken to be: the classic terminal. */
 export const defaultTerminalSize: TerminalSize = {rows: 24, columns: 80};
 
-function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
-  const {rows, columns} = stdout as Partial<NodeJS.WriteStream>;
+function sizeOf(stdout: NodeJS.WritableStream): TerminalSize {
+  // A terminal's stream has its size; a test's plain stream may not.
+  const rows: unknown = Reflect.get(stdout, 'rows');
+  const columns: unknown = Reflect.get(stdout, 'columns');
   return {
     rows:
       typeof rows === 'number' && rows > 0 ? rows : defaultTerminalSize.rows,

@@ -55,31 +55,42 @@ export type ScreenRow = {
   readonly cells: Readonly<Record<string, string>>;
 };
 
+/** A table line's cells: they stand two spaces apart or more, and hold no two spaces inside. */
+function cellsOf(line: string): string[] {
+  return line.trim().split(/ {2,}/v);
+}
+
+/**
+ * Where the table stands on the screen: its heading line (` client  state …`), and the line after
+ * its last row (the row lines are those under the heading that start with the cursor's column).
+ */
+export function tableBounds(lines: readonly string[]): {
+  readonly top: number;
+  readonly bottom: number;
+} {
+  const top = lines.findIndex((line) => line.startsWith(' client '));
+  if (top === -1) {
+    return {top, bottom: -1};
+  }
+
+  let bottom = top + 1;
+  while (bottom < lines.length && /^ [> ] \S/v.test(lines[bottom]!)) {
+    bottom++;
+  }
+
+  return {top, bottom};
+}
+
 /** The table's rows in the order drawn; the `>` in front of the client marks the selection. */
 export function tableRows(frame: string): ScreenRow[] {
   const all = frame.split(/\r?\n/v);
-  const top = all.findIndex((line) => line.startsWith('┌'));
+  const {top, bottom} = tableBounds(all);
   if (top === -1) {
     return [];
   }
 
-  const bottom = all.findIndex(
-    (line, index) => index > top && line.startsWith('└'),
-  );
-  const lines = all
-    .slice(top, bottom === -1 ? undefined : bottom)
-    .filter((line) => line.startsWith('│'))
-    .map((line) =>
-      line
-        .split('│')
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-  const [headings, ...rows] = lines;
-  if (headings === undefined) {
-    return [];
-  }
-
+  const headings = cellsOf(all[top]!);
+  const rows = all.slice(top + 1, bottom).map((line) => cellsOf(line));
   return rows.map((row) => {
     const cells = Object.fromEntries(
       headings.map((heading, index) => [heading, row[index] ?? '']),

@@ -69,7 +69,7 @@ test('Enter opens the selected client with both charts and its figures; Esc goes
         frame.includes(`detail ${keys[1]}`) &&
         /delay, last [1-9]\d* heartbeats/v.test(frame) &&
         /arrival interval, last [1-9]\d* heartbeats/v.test(frame) &&
-        (frame.match(/┤/gv)?.length ?? 0) >= 8,
+        (frame.match(/s [\|+]/gv)?.length ?? 0) >= 8,
       'the detail view with both charts drawn',
     );
     for (const figure of [

@@ -388,7 +388,7 @@ test('? opens the help, which lists every key; any key closes it', async () => {
     const keyColumn = new Set(
       help
         .split(/\r?\n/v)
-        .map((line) => /^│ (?<key>\S+(?: \/ \S+)?) +/v.exec(line))
+        .map((line) => /^\| (?<key>\S+(?: \/ \S+)?) +/v.exec(line))
         .map((match) => match?.groups?.key)
         .filter((key) => key !== undefined),
     );

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import {freePort} from '../helpers/free-port.js';
 import {PtyCli} from '../helpers/pty-cli.js';
-import {headerLine, tableRows, waitForFrame} from './dashboard-screen.js';
+import {
+  headerLine,
+  tableBounds,
+  tableRows,
+  waitForFrame,
+} from './dashboard-screen.js';
 
 async function startDemo(columns: number, rows: number): Promise<PtyCli> {
   const port = await freePort();
@@ -60,8 +65,7 @@ test('80x14: at the end of the list, "N more above" stands above the rows', asyn
     );
     const lines = frame.split(/\r?\n/v);
     const more = lines.findIndex((line) => /\d+ more above/v.test(line));
-    const top = lines.findIndex((line) => line.startsWith('┌'));
-    const bottom = lines.findIndex((line) => line.startsWith('└'));
+    const {top, bottom} = tableBounds(lines);
     assert.ok(more !== -1 && more < top, `above the table:\n${frame}`);
     assert.ok(
       !lines.slice(bottom).some((line) => line.includes('above')),

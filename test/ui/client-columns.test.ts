@@ -40,12 +40,12 @@ function wideRow(): RowCells {
   );
 }
 
-/** Width as the table draws it: each column's widest text or heading plus padding, and the borders. */
+/** Width as the table draws it: each column's widest text or heading plus a space each side. */
 function drawnWidth(
   rows: readonly RowCells[],
   fit: ReturnType<typeof fitColumns>,
 ): number {
-  let width = 1;
+  let width = 0;
   for (const column of fit.columns) {
     const texts = rows.map((row) =>
       column === 'history'
@@ -56,9 +56,7 @@ function drawnWidth(
       Math.max(
         columnHeadings[column].length,
         ...texts.map((text) => text.length),
-      ) +
-      2 +
-      1;
+      ) + 2;
   }
 
   return width;

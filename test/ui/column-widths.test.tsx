@@ -3,11 +3,15 @@ import test from 'node:test';
 import {fakeRecord} from './fake-store.js';
 import {renderDashboard} from './render-dashboard.js';
 
-/** Where the table's column borders stand on its heading line. */
+/** Where each heading stands on the table's heading line: its first and last column. */
 function borders(frame: string): number[] {
-  const heading = frame.split('\n').find((line) => line.includes('│ client'));
+  const heading = frame.split('\n').find((line) => line.startsWith(' client '));
   assert.ok(heading, `a heading line in:\n${frame}`);
-  return [...heading].flatMap((char, index) => (char === '│' ? [index] : []));
+  // Headings stand two spaces apart or more; "last seen" has one inside.
+  return [...heading.matchAll(/\S+(?: \S+)*/gv)].flatMap((match) => [
+    match.index,
+    match.index + match[0].length,
+  ]);
 }
 
 test('columns keep their place when a client stops, and the table does not narrow after a reset', async () => {

@@ -89,7 +89,7 @@ test('a row per client with every cell', async () => {
 
     const [row] = harness.rowLines();
     const cells = row!
-      .split('│')
+      .split(/ {2,}/v)
       .map((cell) => cell.trim())
       .filter(Boolean);
     assert.deepEqual(cells, [
@@ -170,7 +170,7 @@ test('rows that do not fit are counted as "N more" on the status line, above the
     const lines = frame.split('\n');
     assert.ok(
       lines.findIndex((line) => line.includes('16 more below')) <
-        lines.findIndex((line) => line.startsWith('┌')),
+        lines.findIndex((line) => line.startsWith(' client ')),
       'counted above the table',
     );
     assert.ok(frame.split('\n').length < 24, 'leaves the last line free');
@@ -684,7 +684,7 @@ test('? shows every key and the history legend; any key closes it', async () => 
       '? ',
       'q / Ctrl+C',
     ]) {
-      assert.ok(help.includes(`│ ${key}`), `the help lists ${key}`);
+      assert.ok(help.includes(`| ${key}`), `the help lists ${key}`);
     }
 
     for (const legend of ['. replied', 'x dropped', '? lost', '! malformed']) {

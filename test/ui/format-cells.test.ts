@@ -15,15 +15,33 @@ import {
   formatUptime,
 } from '../../source/ui/format-cells.js';
 
-test('durations: tenths below a minute, then minutes, hours, days', () => {
+test('durations: tenths for ten seconds, whole seconds below a minute, then minutes, hours, days', () => {
   assert.equal(formatDuration(0), '0.0s');
   assert.equal(formatDuration(420), '0.4s');
   assert.equal(formatDuration(3249), '3.2s');
-  assert.equal(formatDuration(59_990), '59.9s');
+  assert.equal(formatDuration(9990), '9.9s');
+  assert.equal(formatDuration(10_000), '10s');
+  assert.equal(formatDuration(12_900), '12s');
+  assert.equal(formatDuration(59_990), '59s');
   assert.equal(formatDuration(60_000), '1m00s');
   assert.equal(formatDuration(125_000), '2m05s');
   assert.equal(formatDuration(3_600_000 + 2 * 60_000 + 59_000), '1h02m');
   assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000), '3d04h');
+});
+
+test('past ten seconds an age changes at most once a second', () => {
+  // Every 100 ms for ten minutes, from ten seconds on: how often the text changes.
+  let changes = 0;
+  let previous = formatAge(0, 10_000);
+  for (let now = 10_000; now <= 610_000; now += 100) {
+    const text = formatAge(0, now);
+    if (text !== previous) {
+      changes++;
+      previous = text;
+    }
+  }
+
+  assert.equal(changes, 600, 'once a second, 600 times in ten minutes');
 });
 
 test('durations never go negative or NaN', () => {

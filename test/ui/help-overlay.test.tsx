@@ -34,7 +34,7 @@ test('? then Space: pages of keys and columns that fit 80x24, wrapped at words, 
 
     const flat = pages
       .join('\n')
-      .replaceAll(/\s*│\s*/gv, ' ')
+      .replaceAll(/\s*\|\s*/gv, ' ')
       .replaceAll(/\s+/gv, ' ');
     for (const said of [
       'type an exact loss, 0-100, decimals allowed (Enter applies, Esc cancels)',
