@@ -12,7 +12,7 @@ import {
   type AlertHooksOptions,
 } from '../../source/alerts/alert-hooks.js';
 import {formatIsoTime} from '../../source/output/format-time.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
+import type {HeartbeatEvent} from '../../source/vocabulary.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 function stateChange(
@@ -73,11 +73,11 @@ describe('--on-change', () => {
     hooks.handle(
       stateChange('stopped', '[2001:db8::1]:5000', {previousState: 'late'}),
     );
-    const text = await waitFor(
-      async () => (existsSync(out) ? readFile(out, 'utf8') : undefined),
-      {message: 'the command to write its environment'},
-    );
-    await waitFor(() => hooks.status().delivered === 1);
+    // The shell creates the file before it writes to it: read it once the command has finished.
+    await waitFor(() => hooks.status().delivered === 1, {
+      message: 'the command to finish',
+    });
+    const text = await readFile(out, 'utf8');
     assert.deepEqual(text.trim().split('\n'), [
       'HEARTBEAT_CLIENT=[2001:db8::1]:5000',
       'HEARTBEAT_EVENT=stopped',
