@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       {BindError},
       {ControlPathError},
     ] = await Promise.all([
-      import('./source/output/csv-log.js'),
+      import('./source/engine/csv-log.js'),
       import('./source/output/metrics-server.js'),
       import('./source/server/bind-socket.js'),
       import('./source/control/control-path.js'),

@@ -2,26 +2,31 @@ import {createNodeResolver} from 'eslint-plugin-import-x';
 
 /*
 The layers of source/ (docs/design.md): data flows socket → parser → store → engine → snapshot →
-UI and outputs, and the imports may only follow it. The UI reads the engine's interface
-(engine/types.ts) and the store's plain types, never the live store, the server or the engine's
-insides; the store and the protocol know nothing above them.
+UI and outputs, and the imports may only follow it. At the bottom, the vocabulary
+(source/vocabulary.ts: the heartbeat, liveness states, outcomes, events) that every layer imports
+and that imports none of them. The UI reads the engine's interface (engine/types.ts) and the
+vocabulary, never the store, the server or the engine's insides; the store and the protocol know
+nothing above them, and the protocol nothing of the store.
 */
 export const layerZones = [
   {
+    target: './source/vocabulary.ts',
+    from: './source',
+    except: ['./vocabulary.ts'],
+    message:
+      'the vocabulary is the bottom of the tree: it imports nothing of the layers',
+  },
+  {
     target: './source/protocol',
     from: [
+      './source/store',
       './source/server',
       './source/engine',
       './source/ui',
       './source/output',
     ],
-    message: 'the protocol is pure functions: it imports nothing above it',
-  },
-  {
-    target: './source/protocol',
-    from: './source/store',
-    except: ['./types.ts'],
-    message: 'the protocol is pure functions: it imports nothing above it',
+    message:
+      'the protocol is pure functions: it imports only the vocabulary below it',
   },
   {
     target: './source/store',
@@ -68,9 +73,8 @@ export const layerZones = [
   {
     target: './source/ui',
     from: './source/store',
-    except: ['./types.ts'],
     message:
-      'the UI never holds the live store: read the snapshot (engine/types.ts)',
+      'the UI never holds the live store: read the snapshot (engine/types.ts) and the vocabulary',
   },
   {
     target: './source/ui',

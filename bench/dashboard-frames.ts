@@ -23,7 +23,7 @@ import {render} from 'ink';
 import {createElement} from 'react';
 import {EngineCore} from '../source/engine/engine-core.js';
 import type {EngineSnapshot} from '../source/engine/types.js';
-import type {Heartbeat} from '../source/protocol/types.js';
+import type {Heartbeat} from '../source/vocabulary.js';
 import {seededRandom} from '../source/random.js';
 import {Dashboard} from '../source/ui/dashboard.js';
 import type {EngineView} from '../source/ui/use-engine-snapshot.js';

@@ -22,7 +22,7 @@ import {parseArgs} from 'node:util';
 import {systemClock} from '../source/clock.js';
 import {EngineCore} from '../source/engine/engine-core.js';
 import {sortColumns, type ViewQuery} from '../source/engine/types.js';
-import type {Heartbeat} from '../source/protocol/types.js';
+import type {Heartbeat} from '../source/vocabulary.js';
 import {seededRandom} from '../source/random.js';
 
 export type GcPause = {

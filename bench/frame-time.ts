@@ -20,7 +20,7 @@ import {parseArgs} from 'node:util';
 import {render} from 'ink';
 import {createElement} from 'react';
 import {systemClock} from '../source/clock.js';
-import type {Heartbeat} from '../source/protocol/types.js';
+import type {Heartbeat} from '../source/vocabulary.js';
 import {EngineCore} from '../source/engine/engine-core.js';
 import type {EngineSnapshot} from '../source/engine/types.js';
 import {seededRandom} from '../source/random.js';

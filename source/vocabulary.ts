@@ -1,4 +1,41 @@
-/** Liveness of one client, as the README's "Liveness" section defines it. */
+/*
+The words every layer shares: a heartbeat as the protocol reads it, liveness states, outcomes,
+events and what a reader may see of a client. The bottom of the tree: the protocol, the store,
+the engine, the UI and the outputs all import it, and it imports nothing of theirs
+(docs/design.md, "Layers in lint").
+*/
+
+/** A datagram read as a heartbeat, as docs/protocol.md defines it. */
+export type Heartbeat = {
+  readonly kind: 'heartbeat';
+  /** The optional first word (`Ping`, `Heartbeat`, `PyHB`, `Привет`), kept for display; it chooses the reply under `auto`. */
+  readonly label: string | undefined;
+  /** 0 to Number.MAX_SAFE_INTEGER. */
+  readonly seq: number | undefined;
+  /** The client's timestamp in milliseconds since the epoch, sub-millisecond fraction kept. */
+  readonly timestampMs: number | undefined;
+  /** A structured heartbeat's form: it chooses the reply under `auto`. Absent for plain text. */
+  readonly format?: StructuredFormat;
+  /** The name a structured heartbeat gives its client: 1 to 64 printable characters, trimmed. */
+  readonly name?: string | undefined;
+  /** A structured heartbeat's other keys and values, in order, bounded and cut (`maxFields`). */
+  readonly fields?: ReadonlyArray<readonly [key: string, value: string]>;
+};
+
+/** The structured heartbeats of docs/protocol.md: one JSON object, or logfmt `key=value` pairs. */
+export type StructuredFormat = 'json' | 'logfmt';
+
+/** Why a datagram is malformed: the short reason of its error reply and its event. */
+export type MalformedReason =
+  | 'too long'
+  | 'not UTF-8'
+  | 'control character'
+  | 'bad sequence number'
+  | 'bad timestamp'
+  | 'bad JSON'
+  | 'bad name';
+
+/** Liveness of one client, as docs/dashboard.md, "Liveness", defines it. */
 export type Liveness = 'alive' | 'late' | 'stopped';
 
 export const livenessStates: readonly Liveness[] = ['alive', 'late', 'stopped'];

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
 import process from 'node:process';
 import type {AlertState} from '../config/fleet-options.js';
-import type {HeartbeatEvent} from '../store/types.js';
+import type {HeartbeatEvent} from '../vocabulary.js';
 import {
   alertBody,
   alertEnvironment,

@@ -1,5 +1,5 @@
 import type {AlertState} from '../config/fleet-options.js';
-import type {HeartbeatEvent, Liveness} from '../store/types.js';
+import type {HeartbeatEvent, Liveness} from '../vocabulary.js';
 
 /** One state change as the hooks receive it: the environment of `--on-change`, the body of `--webhook`. */
 export type Alert = {

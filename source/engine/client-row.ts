@@ -1,4 +1,4 @@
-import type {ClientRecord} from '../store/types.js';
+import type {ClientRecord} from '../vocabulary.js';
 import type {ClientRow} from './types.js';
 
 /** A plain copy of a record: what crosses to readers, never the store's own object. */

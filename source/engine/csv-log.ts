@@ -1,10 +1,10 @@
 import {Buffer} from 'node:buffer';
 import {open, type FileHandle} from 'node:fs/promises';
 import {stringify} from 'csv-stringify/sync';
-import type {HeartbeatEvent} from '../store/types.js';
-import {eventColumns, formatDelayMs} from './format-event.js';
-import {formatIsoTime} from './format-time.js';
-import {describeSystemError, errorReason} from './system-error.js';
+import type {HeartbeatEvent} from '../vocabulary.js';
+import {eventColumns, formatDelayMs} from '../output/format-event.js';
+import {formatIsoTime} from '../output/format-time.js';
+import {describeSystemError, errorReason} from '../output/system-error.js';
 
 /** The log file cannot be used; the message is one line naming the flag, the path and the reason. */
 export class LogOpenError extends Error {

@@ -1,5 +1,4 @@
 import type {Clock} from '../clock.js';
-import type {CsvLog} from '../output/csv-log.js';
 import type {RandomSource} from '../random.js';
 import {
   createServerParts,
@@ -13,7 +12,8 @@ import {
   type ClientRecord,
   type EventSink,
   type HeartbeatEvent,
-} from '../store/types.js';
+} from '../vocabulary.js';
+import type {CsvLog} from './csv-log.js';
 import {toClientRow} from './client-row.js';
 import {createRowSelector} from './row-selector.js';
 import type {RowSource} from './select-rows.js';

@@ -4,10 +4,10 @@ as the headless server and speaks to the host only in messages (worker-messages.
 */
 import process from 'node:process';
 import {parentPort, workerData} from 'node:worker_threads';
-import {LogOpenError} from '../output/csv-log.js';
 import {parseAllowList} from '../server/allow-list.js';
 import {BindError} from '../server/bind-socket.js';
 import {faultInjected} from '../fault-injection.js';
+import {LogOpenError} from './csv-log.js';
 import {startEngine, type StartedEngine} from './start-engine.js';
 import type {
   EngineMessage,

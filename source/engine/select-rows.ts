@@ -1,4 +1,4 @@
-import type {Liveness} from '../store/types.js';
+import type {Liveness} from '../vocabulary.js';
 import {itemsPerYield, runToEnd, type SlicedWork} from './sliced.js';
 import type {SortColumn} from './types.js';
 

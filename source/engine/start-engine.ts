@@ -1,9 +1,9 @@
 import {systemClock, type Clock} from '../clock.js';
 import type {ServerOptions} from '../config/server-options.js';
-import {openCsvLog, type CsvLog} from '../output/csv-log.js';
 import {randomSeed, seededRandom, type RandomSource} from '../random.js';
 import {bindSocket, listeningText} from '../server/bind-socket.js';
-import type {EventSink} from '../store/types.js';
+import type {EventSink} from '../vocabulary.js';
+import {openCsvLog, type CsvLog} from './csv-log.js';
 import {EngineCore} from './engine-core.js';
 import type {ViewQuery} from './types.js';
 

@@ -10,7 +10,7 @@ import type {
   Liveness,
   Outcome,
   ServerTotals,
-} from '../store/types.js';
+} from '../vocabulary.js';
 
 /** Columns a view can be sorted by, in the order `s` cycles through them. */
 export const sortColumns = [

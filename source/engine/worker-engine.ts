@@ -1,7 +1,7 @@
 import {Worker} from 'node:worker_threads';
 import type {ServerOptions} from '../config/server-options.js';
-import {LogOpenError} from '../output/csv-log.js';
 import {BindError} from '../server/bind-socket.js';
+import {LogOpenError} from './csv-log.js';
 import {listenerSet} from './local-engine.js';
 import type {
   EngineCommand,

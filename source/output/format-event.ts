@@ -1,4 +1,4 @@
-import type {HeartbeatEvent} from '../store/types.js';
+import type {HeartbeatEvent} from '../vocabulary.js';
 import {formatIsoTime} from './format-time.js';
 
 /** Wide enough for the longest event names (`malformed`, `log-error`), so columns line up. */

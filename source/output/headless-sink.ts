@@ -3,7 +3,7 @@ import {
   chattyEvents,
   type EventSink,
   type HeartbeatEvent,
-} from '../store/types.js';
+} from '../vocabulary.js';
 import {formatEventJson, formatEventText} from './format-event.js';
 import type {LineWriter} from './line-writer.js';
 

@@ -1,5 +1,5 @@
 import {collectDefaultMetrics, Counter, Gauge, Registry} from 'prom-client';
-import {livenessStates, type Liveness} from '../store/types.js';
+import {livenessStates, type Liveness} from '../vocabulary.js';
 
 /** Counts since the server started (never reset by `r`), as Prometheus counters want them. */
 export type MetricsTotals = {

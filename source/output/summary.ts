@@ -8,7 +8,7 @@ import type {
   ClientRecord,
   HeartbeatEvent,
   ServerTotals,
-} from '../store/types.js';
+} from '../vocabulary.js';
 import {clientKey} from '../store/client-key.js';
 import {formatDelayMs} from './format-event.js';
 import {formatClockTime, formatDuration, formatIsoTime} from './format-time.js';

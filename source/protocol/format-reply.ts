@@ -1,5 +1,5 @@
 import {Buffer} from 'node:buffer';
-import type {Liveness} from '../store/types.js';
+import type {Liveness} from '../vocabulary.js';
 import type {ParsedRequest, ReplyMode} from './types.js';
 
 /** No reply is longer than this: an echo, upper-cased or byte for byte. */

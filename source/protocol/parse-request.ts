@@ -1,17 +1,12 @@
 import {isUtf8} from 'node:buffer';
+import type {Heartbeat, MalformedReason} from '../vocabulary.js';
 import {
   looksLikeJson,
   parseJsonHeartbeat,
   parseLogfmtHeartbeat,
 } from './parse-structured.js';
 import {parseTimestamp, plausibleEpoch} from './parse-timestamp.js';
-import {
-  maxRequestBytes,
-  type Heartbeat,
-  type Malformed,
-  type MalformedReason,
-  type ParsedRequest,
-} from './types.js';
+import {maxRequestBytes, type Malformed, type ParsedRequest} from './types.js';
 
 /*
  * Runs once per datagram, tens of thousands of times a second: it scans bytes and character codes

@@ -1,14 +1,16 @@
+import type {
+  Heartbeat,
+  MalformedReason,
+  StructuredFormat,
+} from '../vocabulary.js';
 import {parseTimestamp} from './parse-timestamp.js';
 import {
   maxFieldKeyLength,
   maxFields,
   maxFieldValueLength,
   maxNameLength,
-  type Heartbeat,
   type Malformed,
-  type MalformedReason,
   type ParsedRequest,
-  type StructuredFormat,
 } from './types.js';
 
 /*

@@ -1,5 +1,5 @@
 import {isIP} from 'node:net';
-import type {Heartbeat, MalformedReason} from '../protocol/types.js';
+import type {Heartbeat, MalformedReason} from '../vocabulary.js';
 import type {HeartbeatStore} from '../store/heartbeat-store.js';
 import type {LogRow} from './log-reader.js';
 import {ReplayInputError} from './replay-input-error.js';

@@ -6,7 +6,7 @@ import {createHeadlessSink, skippedLineFor} from '../output/headless-sink.js';
 import {createLineWriter, type LineWriter} from '../output/line-writer.js';
 import {formatIsoTime} from '../output/format-time.js';
 import {formatSummary} from '../output/summary.js';
-import type {EventSink} from '../store/types.js';
+import type {EventSink} from '../vocabulary.js';
 import {rowProblem} from './event-translation.js';
 import {findSession, SessionTracker} from './find-session.js';
 import {readLogBatches, type LogRow} from './log-reader.js';

@@ -4,7 +4,7 @@ import {summaryEvents} from '../output/summary.js';
 import type {DatagramTransport} from '../server/start-server.js';
 import type {ClientKeyMode} from '../store/client-key.js';
 import type {HeartbeatStore} from '../store/heartbeat-store.js';
-import type {ClientRecord, EventName, EventSink} from '../store/types.js';
+import type {ClientRecord, EventName, EventSink} from '../vocabulary.js';
 import {
   eventTranslations,
   parseClientKey,

@@ -15,7 +15,7 @@ import {
 } from '../protocol/format-reply.js';
 import type {ParsedRequest, ReplyMode} from '../protocol/types.js';
 import type {HeartbeatStore} from '../store/heartbeat-store.js';
-import type {ClientRecord} from '../store/types.js';
+import type {ClientRecord} from '../vocabulary.js';
 import type {AllowList} from './allow-list.js';
 import type {LossSimulator} from './loss-simulator.js';
 

@@ -4,7 +4,7 @@ import type {ServerOptions} from '../config/server-options.js';
 import type {RandomSource} from '../random.js';
 import {HeartbeatStore} from '../store/heartbeat-store.js';
 import {IdleWatch} from '../store/idle-watch.js';
-import type {EventName, EventSink, HeartbeatEvent} from '../store/types.js';
+import type {EventName, EventSink, HeartbeatEvent} from '../vocabulary.js';
 import {bindSocket, listeningText} from './bind-socket.js';
 import {HeartbeatServer} from './heartbeat-server.js';
 import {LossSimulator} from './loss-simulator.js';

@@ -1,4 +1,11 @@
-import type {Heartbeat} from '../protocol/types.js';
+import {
+  type Heartbeat,
+  historyLength,
+  livenessStates,
+  type ClientRecord,
+  type Liveness,
+  type Outcome,
+} from '../vocabulary.js';
 import {clientKey} from './client-key.js';
 import {
   clockOffsetField,
@@ -33,13 +40,6 @@ import {
 } from './client-table.js';
 import {LivenessDetector} from './liveness.js';
 import {SequenceWindow} from './sequence-window.js';
-import {
-  historyLength,
-  livenessStates,
-  type ClientRecord,
-  type Liveness,
-  type Outcome,
-} from './types.js';
 
 /** Outcomes as 2-bit codes, the order of `outcomes`. */
 const replied = 0;

@@ -1,4 +1,4 @@
-import {livenessStates, type Liveness} from './types.js';
+import {livenessStates, type Liveness} from '../vocabulary.js';
 
 /** Delays kept per client for its detail view. */
 export const delayRingSize = 100;

@@ -1,5 +1,13 @@
 import type {Clock} from '../clock.js';
-import type {Heartbeat, MalformedReason} from '../protocol/types.js';
+import {
+  type Heartbeat,
+  type MalformedReason,
+  type ClientRecord,
+  type EventName,
+  type EventSink,
+  type Liveness,
+  type ServerTotals,
+} from '../vocabulary.js';
 import {clientKey, hostKey, type ClientKeyMode} from './client-key.js';
 import {ClientColumns, ClientState} from './client-state.js';
 import {ClientTable} from './client-table.js';
@@ -9,13 +17,6 @@ import {DetailRings} from './detail-rings.js';
 import {HeartbeatRate} from './heartbeat-rate.js';
 import {IntervalRings} from './interval-rings.js';
 import type {StoreView} from './store-view.js';
-import type {
-  ClientRecord,
-  EventName,
-  EventSink,
-  Liveness,
-  ServerTotals,
-} from './types.js';
 
 export const defaultMaxClients = 100_000;
 

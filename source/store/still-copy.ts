@@ -1,10 +1,10 @@
+import {livenessStates, type ClientRecord} from '../vocabulary.js';
 import {
   ClientColumns,
   ClientState,
   type StillCopyColumns,
 } from './client-state.js';
 import {ClientTable} from './client-table.js';
-import {livenessStates, type ClientRecord} from './types.js';
 
 /**
  * A still copy of every client, for a frozen view: the store's table of numbers copied slot for

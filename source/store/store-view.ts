@@ -1,4 +1,4 @@
-import type {ClientRecord, Liveness, ServerTotals} from './types.js';
+import type {ClientRecord, Liveness, ServerTotals} from '../vocabulary.js';
 
 /** The read side of the store: what the dashboard, outputs and summary may use. */
 export type StoreView = {

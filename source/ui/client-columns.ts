@@ -1,5 +1,5 @@
 import type {ClientRow} from '../engine/types.js';
-import {historyLength, livenessStates} from '../store/types.js';
+import {historyLength, livenessStates} from '../vocabulary.js';
 import {
   formatAge,
   formatCount,

@@ -1,4 +1,4 @@
-import type {Outcome} from '../store/types.js';
+import type {Outcome} from '../vocabulary.js';
 
 /*
 Pure formatting for the table and the header. Every cell is plain ASCII: the table measures widths

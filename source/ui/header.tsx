@@ -1,7 +1,7 @@
 import {useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {EngineSnapshot} from '../engine/types.js';
-import {livenessStates} from '../store/types.js';
+import {livenessStates} from '../vocabulary.js';
 import {formatLossSetting, formatRate, formatUptime} from './format-cells.js';
 import {
   formatRecordedTime,

@@ -2,7 +2,7 @@ import {memo} from 'react';
 import {Box, Text} from 'ink';
 import {Table} from '@alcalzone/ink-table';
 import chalk from 'chalk';
-import {livenessStates, type Liveness} from '../store/types.js';
+import {livenessStates, type Liveness} from '../vocabulary.js';
 import type {ColumnId} from './client-columns.js';
 import {paint, stateStyles} from './text-styles.js';
 

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type {Liveness} from '../store/types.js';
+import type {Liveness} from '../vocabulary.js';
 
 /*
 Colours that read on a light background as well as a dark one. Yellow text and cyan text all but

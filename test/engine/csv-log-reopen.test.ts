@@ -3,8 +3,8 @@ import {mkdtemp, readFile, rename, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {openCsvLog} from '../../source/output/csv-log.js';
-import {makeEvent} from './records.js';
+import {openCsvLog} from '../../source/engine/csv-log.js';
+import {makeEvent} from '../output/records.js';
 
 /*
 reopen() (SIGUSR1, after logrotate moved the file): the rows before it stay in the moved file,

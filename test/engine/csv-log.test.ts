@@ -4,10 +4,10 @@ import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {LogOpenError, openCsvLog} from '../../source/output/csv-log.js';
+import {LogOpenError, openCsvLog} from '../../source/engine/csv-log.js';
 import {formatIsoTime} from '../../source/output/format-time.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {makeEvent} from './records.js';
+import {makeEvent} from '../output/records.js';
 
 const header =
   'session,time,event,client,seq,delay_ms,detail,time_ms,delay_exact_ms,clock_offset_ms,name,address';

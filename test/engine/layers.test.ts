@@ -51,9 +51,27 @@ test('the server importing the UI fails the lint', async () => {
   assert.match(errors[0]!, /imports nothing of the engine, the UI/v);
 });
 
-test("the UI reading the engine's interface and the store's types passes", async () => {
+test("the UI reading the engine's interface and the vocabulary passes", async () => {
   assert.deepEqual(
     await layerErrors('ui-imports-interface.txt', 'source/ui/footer.tsx'),
     [],
   );
+});
+
+test("the protocol importing the store's parts fails the lint", async () => {
+  const errors = await layerErrors(
+    'protocol-imports-store.txt',
+    'source/protocol/format-reply.ts',
+  );
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0]!, /imports only the vocabulary below it/v);
+});
+
+test('the vocabulary importing a layer fails the lint', async () => {
+  const errors = await layerErrors(
+    'vocabulary-imports-protocol.txt',
+    'source/vocabulary.ts',
+  );
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(errors[0]!, /bottom of the tree/v);
 });

@@ -17,7 +17,7 @@ import {
 import {itemsPerYield, type SlicedWork} from '../../source/engine/sliced.js';
 import {sortColumns} from '../../source/engine/types.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
-import type {ClientRecord} from '../../source/store/types.js';
+import type {ClientRecord} from '../../source/vocabulary.js';
 
 const clients = 100_000;
 const start = 1_764_000_000_000;

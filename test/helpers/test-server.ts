@@ -7,7 +7,7 @@ import {
   startServer,
   type RunningServer,
 } from '../../source/server/start-server.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
+import type {HeartbeatEvent} from '../../source/vocabulary.js';
 
 /** A clock the test moves by hand. */
 export class FakeClock {

@@ -6,7 +6,7 @@ import {
   formatEventText,
 } from '../../source/output/format-event.js';
 import {formatIsoTime} from '../../source/output/format-time.js';
-import type {EventName, HeartbeatEvent} from '../../source/store/types.js';
+import type {EventName, HeartbeatEvent} from '../../source/vocabulary.js';
 import {allEvents, makeEvent, parseJsonObject} from './records.js';
 
 const client = '127.0.0.1:5000';

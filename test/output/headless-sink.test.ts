@@ -9,7 +9,7 @@ import {
   skippedLineFor,
 } from '../../source/output/headless-sink.js';
 import {formatIsoTime} from '../../source/output/format-time.js';
-import {chattyEvents} from '../../source/store/types.js';
+import {chattyEvents} from '../../source/vocabulary.js';
 import {allEvents, makeEvent, parseJsonObject} from './records.js';
 
 function run(format: 'text' | 'json', quiet: boolean): string[] {

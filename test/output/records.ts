@@ -4,7 +4,7 @@ import type {
   EventName,
   HeartbeatEvent,
   Outcome,
-} from '../../source/store/types.js';
+} from '../../source/vocabulary.js';
 
 /** Every event name, in the order the README lists them. */
 export const allEvents: readonly EventName[] = [

@@ -13,7 +13,7 @@ import {
   summaryLegend,
   summaryTableRows,
 } from '../../source/output/summary.js';
-import type {ClientRecord} from '../../source/store/types.js';
+import type {ClientRecord} from '../../source/vocabulary.js';
 import {makeClient} from './records.js';
 
 const startedAt = Date.UTC(2026, 10, 24, 6, 0, 0, 0);

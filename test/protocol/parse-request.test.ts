@@ -1,10 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {parseRequest} from '../../source/protocol/parse-request.js';
-import type {
-  MalformedReason,
-  ParsedRequest,
-} from '../../source/protocol/types.js';
+import type {ParsedRequest} from '../../source/protocol/types.js';
+import type {MalformedReason} from '../../source/vocabulary.js';
 
 /** The server's clock in these tests: lone epoch numbers within 366 days of it are times. */
 const now = Date.UTC(2026, 10, 24, 5, 31, 7);

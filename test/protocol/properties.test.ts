@@ -22,10 +22,9 @@ import {
   maxFieldValueLength,
   maxNameLength,
   maxRequestBytes,
-  type MalformedReason,
   type ParsedRequest,
 } from '../../source/protocol/types.js';
-import {livenessStates} from '../../source/store/types.js';
+import {livenessStates, type MalformedReason} from '../../source/vocabulary.js';
 
 /** One field of a JSON reply, read without trusting its shape. */
 function jsonField(text: string, key: string): unknown {

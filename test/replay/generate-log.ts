@@ -1,7 +1,7 @@
 import {once} from 'node:events';
 import {createWriteStream} from 'node:fs';
 import {stringify} from 'csv-stringify/sync';
-import {logColumns} from '../../source/output/csv-log.js';
+import {logColumns} from '../../source/engine/csv-log.js';
 import {formatDelayMs} from '../../source/output/format-event.js';
 import {formatIsoTime} from '../../source/output/format-time.js';
 

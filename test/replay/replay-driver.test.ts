@@ -5,7 +5,7 @@ import {parseClientKey} from '../../source/replay/event-translation.js';
 import {parseLogTime, type LogRow} from '../../source/replay/log-reader.js';
 import {createReplayClock} from '../../source/replay/replay-clock.js';
 import {ReplayDriver} from '../../source/replay/replay-driver.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
+import type {HeartbeatEvent} from '../../source/vocabulary.js';
 
 const t0 = Date.UTC(2026, 10, 24, 6, 0, 0);
 const a = '127.0.0.1:5000';

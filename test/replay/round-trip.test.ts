@@ -7,14 +7,14 @@ client whose clock keeps another time zone.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import test from 'node:test';
-import {openCsvLog} from '../../source/output/csv-log.js';
+import {openCsvLog} from '../../source/engine/csv-log.js';
 import {summaryEvents} from '../../source/output/summary.js';
 import {rowProblem} from '../../source/replay/event-translation.js';
 import {readLogBatches} from '../../source/replay/log-reader.js';
 import {createReplayClock} from '../../source/replay/replay-clock.js';
 import {ReplayDriver} from '../../source/replay/replay-driver.js';
 import type {ClientKeyMode} from '../../source/store/client-key.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
+import type {HeartbeatEvent} from '../../source/vocabulary.js';
 import {startTestServer, type TestServer} from '../helpers/test-server.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
 import {waitFor} from '../helpers/wait-for.js';

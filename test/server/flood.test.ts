@@ -6,11 +6,10 @@ import {systemClock} from '../../source/clock.js';
 import {parseServerFlags} from '../../source/config/server-options.js';
 import {replyKind} from '../../source/protocol/format-reply.js';
 import {parseRequest} from '../../source/protocol/parse-request.js';
-import type {Heartbeat} from '../../source/protocol/types.js';
+import {type Heartbeat, type HeartbeatEvent} from '../../source/vocabulary.js';
 import {seededRandom, type RandomSource} from '../../source/random.js';
 import {startServer} from '../../source/server/start-server.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
 import {UdpPeer} from '../helpers/udp-peer.js';
 import {waitFor} from '../helpers/wait-for.js';
 

@@ -8,7 +8,7 @@ import {seededRandom} from '../../source/random.js';
 import {HeartbeatServer} from '../../source/server/heartbeat-server.js';
 import {LossSimulator} from '../../source/server/loss-simulator.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
+import type {HeartbeatEvent} from '../../source/vocabulary.js';
 
 type Sent = {readonly reply: Buffer; readonly port: number};
 

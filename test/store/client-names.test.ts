@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type {Heartbeat} from '../../source/protocol/types.js';
+import {type Heartbeat, type HeartbeatEvent} from '../../source/vocabulary.js';
 import type {ClientKeyMode} from '../../source/store/client-key.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
-import type {HeartbeatEvent} from '../../source/store/types.js';
 
 const start = 1_764_000_000_000;
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type {Heartbeat} from '../../source/protocol/types.js';
+import {type Heartbeat, historyLength} from '../../source/vocabulary.js';
 import {ClientState} from '../../source/store/client-state.js';
-import {historyLength} from '../../source/store/types.js';
 
 const start = 1_764_000_000_000;
 

@@ -6,7 +6,7 @@ every client stands while the store goes on.
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
-import type {ClientRecord} from '../../source/store/types.js';
+import type {ClientRecord} from '../../source/vocabulary.js';
 import {toClientRow} from '../../source/engine/client-row.js';
 
 const start = 1_764_000_000_000;

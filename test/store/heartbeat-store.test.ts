@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type {Heartbeat} from '../../source/protocol/types.js';
+import {
+  type Heartbeat,
+  type HeartbeatEvent,
+  type Liveness,
+} from '../../source/vocabulary.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
-import type {HeartbeatEvent, Liveness} from '../../source/store/types.js';
 
 const start = 1_764_000_000_000;
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type {Heartbeat} from '../../source/protocol/types.js';
+import {
+  type Heartbeat,
+  type ClientRecord,
+  type HeartbeatEvent,
+  type Liveness,
+} from '../../source/vocabulary.js';
 import {HeartbeatStore} from '../../source/store/heartbeat-store.js';
 import {lateZ, phi, stoppedZ} from '../../source/store/liveness.js';
-import type {
-  ClientRecord,
-  HeartbeatEvent,
-  Liveness,
-} from '../../source/store/types.js';
 
 const start = 1_764_000_000_000;
 /** How close to a deadline "just before" is. */

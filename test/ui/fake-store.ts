@@ -4,7 +4,7 @@ import type {
   Liveness,
   Outcome,
   ServerTotals,
-} from '../../source/store/types.js';
+} from '../../source/vocabulary.js';
 import type {Clock} from '../../source/clock.js';
 
 /** What a fake engine reads besides the store: the server's settings and live values. */

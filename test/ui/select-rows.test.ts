@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
-import type {ClientRecord, Liveness} from '../../source/store/types.js';
+import type {ClientRecord, Liveness} from '../../source/vocabulary.js';
 import {createRowSelector} from '../../source/engine/row-selector.js';
 import {
   arraySource,
