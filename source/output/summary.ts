@@ -10,8 +10,9 @@ import type {
   ServerTotals,
 } from '../vocabulary.js';
 import {clientKey} from '../store/client-key.js';
+import {formatUptime} from '../uptime.js';
 import {formatDelayMs} from './format-event.js';
-import {formatClockTime, formatDuration, formatIsoTime} from './format-time.js';
+import {formatClockTime, formatIsoTime} from './format-time.js';
 
 /**
  * Most clients drawn in the exit table. Ink lays out every cell, about 3 ms a row, so a table of
@@ -551,7 +552,7 @@ export function formatSummary(input: SummaryInput): string {
     field('listened on', input.listening),
     field('started', formatIsoTime(input.startedAt)),
     field('ended', formatIsoTime(input.endedAt)),
-    field('duration', formatDuration(input.endedAt - input.startedAt)),
+    field('duration', formatUptime(input.endedAt - input.startedAt)),
     field('loss', formatLoss(input)),
     field('totals', formatTotals(input.totals)),
     ...[formatResets(input.resets ?? [])]

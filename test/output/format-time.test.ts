@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
   formatClockTime,
-  formatDuration,
   formatIsoTime,
 } from '../../source/output/format-time.js';
+import {formatUptime} from '../../source/uptime.js';
 
 const isoShape = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+\-]\d\d:\d\d$/v;
 
@@ -84,16 +84,16 @@ test('formatClockTime: local HH:MM:SS', () => {
   );
 });
 
-test('formatDuration: whole seconds, as the header writes uptime', () => {
-  assert.equal(formatDuration(0), '0s');
-  assert.equal(formatDuration(-5), '0s');
-  assert.equal(formatDuration(412), '0s');
-  assert.equal(formatDuration(4200), '4s');
-  assert.equal(formatDuration(59_999), '59s');
-  assert.equal(formatDuration(60_000), '1m00s');
-  assert.equal(formatDuration(80_000), '1m20s');
-  assert.equal(formatDuration(123_456), '2m03s');
-  assert.equal(formatDuration(3_723_000), '1h02m03s');
-  assert.equal(formatDuration(97_503_000), '1d03h05m');
-  assert.equal(formatDuration(Number.NaN), '0s');
+test('formatUptime: whole seconds, as the header writes uptime and the summary its duration', () => {
+  assert.equal(formatUptime(0), '0s');
+  assert.equal(formatUptime(-5), '0s');
+  assert.equal(formatUptime(412), '0s');
+  assert.equal(formatUptime(4200), '4s');
+  assert.equal(formatUptime(59_999), '59s');
+  assert.equal(formatUptime(60_000), '1m00s');
+  assert.equal(formatUptime(80_000), '1m20s');
+  assert.equal(formatUptime(123_456), '2m03s');
+  assert.equal(formatUptime(3_723_000), '1h02m03s');
+  assert.equal(formatUptime(97_503_000), '1d03h05m');
+  assert.equal(formatUptime(Number.NaN), '0s');
 });
