@@ -1,6 +1,6 @@
 /*
 The report: tables of every figure with its ratio to the baseline of the same client count, the
-targets of the issue with PASS or MISS, and plain notes on what limited each measurement. Pure
+targets with PASS or MISS, and plain notes on what limited each measurement. Pure
 functions of the results, so they are tested without running anything.
 */
 import {roundRatios, type MeasuredPhase, type Saturation} from './combine.js';

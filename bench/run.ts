@@ -111,7 +111,7 @@ const groups: ScenarioSpec[][] = [
     {name: 'echo baseline, 1000', kind: 'echo', clients: 1000},
     {name: 'headless, 1000', kind: 'headless', clients: 1000},
   ],
-  // Round trips with and without the dashboard, at the rates of the engine issue.
+  // Round trips with and without the dashboard, at the rates the targets name.
   ...latencyGroups.map(({clients, ratePerSecond, viewers}): ScenarioSpec[] => [
     {
       name: `latency headless, ${clients}`,
