@@ -6,6 +6,12 @@ sent. Several viewers, each with a view of its own, take turns: once a frame, ea
 that the latest snapshot did not answer is sent in turn, and the snapshot that answers it goes to
 every viewer that asked for it. The engine builds one window per distinct query per frame, and
 a viewer is sent only the rows its own view asks for.
+
+The queries of a round are paced, never sent back to back: one at most every fifth of a frame. A
+window of a few thousand clients takes the engine's thread a millisecond or two, and a burst of
+ten of them in a row would hold datagrams back for as long; spread out, each costs one short task.
+With more than five distinct views a round takes longer than a frame, and each viewer is drawn a
+little less often than ten times a second: viewers wait, replies do not.
 */
 
 /** One reader's view: its query and where its snapshots go. */
@@ -50,6 +56,9 @@ export function createViewMultiplexer(
   let awaiting: {key: string; timer: NodeJS.Timeout} | undefined;
   let roundStartedAt = Number.NEGATIVE_INFINITY;
   let closed = false;
+  const askGapMs = frameIntervalMs / 5;
+  let lastAskAt = Number.NEGATIVE_INFINITY;
+  let pacing: NodeJS.Timeout | undefined;
 
   const queriesByKey = (): Map<string, ViewQuery> => {
     const byKey = new Map<string, ViewQuery>();
@@ -81,9 +90,28 @@ export function createViewMultiplexer(
       }
 
       awaiting = {key, timer: setTimeout(answerLate, answerTimeoutMs)};
+      lastAskAt = performance.now();
       engine.send({type: 'view', query});
       return;
     }
+  }
+
+  /** The next query of the round, a fifth of a frame after the last one at the soonest. */
+  function askPaced(): void {
+    if (pacing !== undefined || closed || queue.length === 0) {
+      return;
+    }
+
+    const waitMs = lastAskAt + askGapMs - performance.now();
+    if (waitMs <= 0) {
+      askNext();
+      return;
+    }
+
+    pacing = setTimeout(() => {
+      pacing = undefined;
+      askNext();
+    }, Math.ceil(waitMs));
   }
 
   const onSnapshot = () => {
@@ -110,7 +138,7 @@ export function createViewMultiplexer(
       queue = [...queriesByKey().keys()].filter((other) => other !== key);
     }
 
-    askNext();
+    askPaced();
   };
 
   const unsubscribe = engine.subscribe(onSnapshot);
@@ -145,6 +173,8 @@ export function createViewMultiplexer(
       if (awaiting !== undefined) {
         clearTimeout(awaiting.timer);
       }
+
+      clearTimeout(pacing);
     },
   };
 }

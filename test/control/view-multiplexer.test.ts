@@ -154,3 +154,50 @@ test('when the last view goes, the engine gets back the view it had', async () =
     stop();
   }
 });
+
+test('the queries of a round are paced a fifth of a frame apart, never sent back to back', async () => {
+  const {engine, sent, stop} = oneQueryEngine(100);
+  const sentAt: number[] = [];
+  const send = engine.send.bind(engine);
+  engine.send = (command) => {
+    if (command.type === 'view') {
+      sentAt.push(performance.now());
+    }
+
+    send(command);
+  };
+
+  const multiplexer = createViewMultiplexer(engine);
+  const views = [
+    'state',
+    'received',
+    'loss',
+    'delay',
+    'interval',
+    'lastSeen',
+  ].map((sort) => view({...base, sort: sort as ViewQuery['sort']}));
+  for (const each of views) {
+    multiplexer.add(each);
+  }
+
+  try {
+    await waitFor(() => views.every((each) => each.got.length >= 3), {
+      timeoutMs: 10_000,
+      message: 'three snapshots for each of six views',
+    });
+    // Adding a view asks at once (a key pressed is answered now); the rounds after are paced.
+    const paced = sentAt.slice(views.length);
+    assert.ok(paced.length >= 6, `${sent.length} view commands`);
+    for (let index = 1; index < paced.length; index++) {
+      const gapMs = paced[index]! - paced[index - 1]!;
+      // Timers count in whole milliseconds from the loop's cached time: two for that.
+      assert.ok(
+        gapMs >= 100 / 5 - 1,
+        `two queries ${gapMs.toFixed(1)} ms apart`,
+      );
+    }
+  } finally {
+    multiplexer.close();
+    stop();
+  }
+});
