@@ -15,18 +15,16 @@ Run with CI unset or false. No JSX here: React must not load before production-m
 // First, as in the CLI: React picks its build when it loads.
 // eslint-disable-next-line import-x/no-unassigned-import, import-x/order
 import '../source/production-mode.js';
-import {EventEmitter} from 'node:events';
 import process from 'node:process';
 import {PassThrough} from 'node:stream';
 import {parseArgs} from 'node:util';
 import {render} from 'ink';
 import {createElement} from 'react';
-import {EngineCore} from '../source/engine/engine-core.js';
 import type {EngineSnapshot} from '../source/engine/types.js';
 import type {Heartbeat} from '../source/vocabulary.js';
-import {seededRandom} from '../source/random.js';
 import {Dashboard} from '../source/ui/dashboard.js';
 import type {EngineView} from '../source/ui/use-engine-snapshot.js';
+import {benchEngine, FakeTerminal} from './bench-engine.js';
 import {median} from './stats.js';
 
 export type DashboardFramesResult = {
@@ -56,30 +54,6 @@ export type DashboardFramesResult = {
     readonly growthPerHourBytes: number;
   };
 };
-
-/** Ink's stdout: a terminal of a fixed size that remembers nothing it is given. */
-// eslint-disable-next-line unicorn/prefer-event-target -- Ink listens with `on('resize')`, as on a stream
-class FakeTerminal extends EventEmitter {
-  readonly columns: number;
-  readonly rows: number;
-  readonly #onWrite: (chunk: string) => void;
-
-  constructor(columns: number, rows: number, onWrite: (chunk: string) => void) {
-    super();
-    this.columns = columns;
-    this.rows = rows;
-    this.#onWrite = onWrite;
-  }
-
-  get isTTY(): boolean {
-    return true;
-  }
-
-  write(chunk: string | Uint8Array): boolean {
-    this.#onWrite(typeof chunk === 'string' ? chunk : '');
-    return true;
-  }
-}
 
 function collectGarbage(): void {
   (globalThis as {gc?: () => void}).gc?.();
@@ -118,33 +92,7 @@ async function startRun(
   rows: number,
 ): Promise<Run> {
   let now = Date.UTC(2026, 0, 1);
-  const transport = {on: () => transport, send: () => undefined};
-  const core = new EngineCore({
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the server only calls on() and send()
-    transport: transport as unknown as ConstructorParameters<
-      typeof EngineCore
-    >[0]['transport'],
-    settings: {
-      maxClients: clients,
-      deadAfterMs: undefined,
-      lossPercent: 0,
-      replyMode: 'auto',
-      clientKey: 'address',
-      allow: undefined,
-      idleTimeoutMs: 0,
-    },
-    clock: () => now,
-    random: seededRandom(1),
-    info: {
-      listening: '0.0.0.0:12000',
-      listeningNote: '0.0.0.0:12000',
-      port: 12_000,
-      requestedPort: 12_000,
-      session: 'bench',
-      seed: 1,
-      logFile: undefined,
-    },
-  });
+  const core = benchEngine(clients, () => now);
   const {store} = core;
   let seq = 0;
   const beat = () => {

@@ -20,10 +20,9 @@ import process from 'node:process';
 import {setTimeout as delay} from 'node:timers/promises';
 import {parseArgs} from 'node:util';
 import {systemClock} from '../source/clock.js';
-import {EngineCore} from '../source/engine/engine-core.js';
 import {sortColumns, type ViewQuery} from '../source/engine/types.js';
 import type {Heartbeat} from '../source/vocabulary.js';
-import {seededRandom} from '../source/random.js';
+import {benchEngine} from './bench-engine.js';
 
 export type GcPause = {
   readonly kind: string;
@@ -106,41 +105,12 @@ const stepMs = Number(values['step-ms']);
 // Addresses made before the baseline: the datagrams' own strings are not the store's.
 const addresses = Array.from({length: clients}, (_, index) => addressOf(index));
 const lastSeq = new Float64Array(clients);
-const transport = {
-  on: () => transport,
-  send: () => undefined,
-};
 
 collectGarbage();
 const heapBefore = heapBytes();
 const rssBefore = process.memoryUsage.rss();
 const fillStarted = performance.now();
-const core = new EngineCore({
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the server only calls on() and send()
-  transport: transport as unknown as ConstructorParameters<
-    typeof EngineCore
-  >[0]['transport'],
-  settings: {
-    maxClients: clients,
-    deadAfterMs: undefined,
-    lossPercent: 0,
-    replyMode: 'auto',
-    clientKey: 'address',
-    allow: undefined,
-    idleTimeoutMs: 0,
-  },
-  clock: systemClock,
-  random: seededRandom(1),
-  info: {
-    listening: '0.0.0.0:12000',
-    listeningNote: '0.0.0.0:12000',
-    port: 12_000,
-    requestedPort: 12_000,
-    session: 'bench',
-    seed: 1,
-    logFile: undefined,
-  },
-});
+const core = benchEngine(clients, systemClock);
 const {store} = core;
 // Eleven heartbeats a second apart for every client, ending now, every seventh losing one.
 const rounds = 11;

@@ -12,7 +12,6 @@ puts the JSX runtime's import first in a file, and React must not load before pr
 // First, as in the CLI: React picks its build when it loads.
 // eslint-disable-next-line import-x/no-unassigned-import, import-x/order
 import '../source/production-mode.js';
-import {EventEmitter} from 'node:events';
 import {monitorEventLoopDelay} from 'node:perf_hooks';
 import process from 'node:process';
 import {PassThrough} from 'node:stream';
@@ -21,11 +20,10 @@ import {render} from 'ink';
 import {createElement} from 'react';
 import {systemClock} from '../source/clock.js';
 import type {Heartbeat} from '../source/vocabulary.js';
-import {EngineCore} from '../source/engine/engine-core.js';
 import type {EngineSnapshot} from '../source/engine/types.js';
-import {seededRandom} from '../source/random.js';
 import {Dashboard} from '../source/ui/dashboard.js';
 import type {EngineView} from '../source/ui/use-engine-snapshot.js';
+import {benchEngine, FakeTerminal} from './bench-engine.js';
 import {median, percentile} from './stats.js';
 
 export type FrameTimeResult = {
@@ -53,30 +51,6 @@ export type FrameTimeResult = {
   /** CPU time of the process per frame (median): the work itself, whatever else runs on the machine. */
   readonly cpuMedianMs: number;
 };
-
-/** Ink's stdout: a terminal of a fixed size that remembers nothing it is given. */
-// eslint-disable-next-line unicorn/prefer-event-target -- Ink listens with `on('resize')`, as on a stream
-class FakeTerminal extends EventEmitter {
-  readonly columns: number;
-  readonly rows: number;
-  readonly #onWrite: (chunk: string) => void;
-
-  constructor(columns: number, rows: number, onWrite: (chunk: string) => void) {
-    super();
-    this.columns = columns;
-    this.rows = rows;
-    this.#onWrite = onWrite;
-  }
-
-  get isTTY(): boolean {
-    return true;
-  }
-
-  write(chunk: string | Uint8Array): boolean {
-    this.#onWrite(typeof chunk === 'string' ? chunk : '');
-    return true;
-  }
-}
 
 /** Distinct, plausible addresses: 10.x.y.z, several clients per address. */
 function addressOf(index: number): string {
@@ -123,36 +97,7 @@ collectGarbage();
 const bytesBefore = storeBytes();
 const fillStarted = performance.now();
 // No socket: datagrams come from here, replies go nowhere.
-const transport = {
-  on: () => transport,
-  send: () => undefined,
-};
-const core = new EngineCore({
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- the server only calls on() and send()
-  transport: transport as unknown as ConstructorParameters<
-    typeof EngineCore
-  >[0]['transport'],
-  settings: {
-    maxClients: clients,
-    deadAfterMs: undefined,
-    lossPercent: 0,
-    replyMode: 'auto',
-    clientKey: 'address',
-    allow: undefined,
-    idleTimeoutMs: 0,
-  },
-  clock: systemClock,
-  random: seededRandom(1),
-  info: {
-    listening: '0.0.0.0:12000',
-    listeningNote: '0.0.0.0:12000',
-    port: 12_000,
-    requestedPort: 12_000,
-    session: 'bench',
-    seed: 1,
-    logFile: undefined,
-  },
-});
+const core = benchEngine(clients, systemClock);
 const {store} = core;
 /*
 Eleven heartbeats a second apart for every client, ending now, every seventh losing one on the way:
