@@ -6,6 +6,7 @@ import {EventEmitter} from 'node:events';
 import type {Clock} from '../source/clock.js';
 import {EngineCore} from '../source/engine/engine-core.js';
 import {seededRandom} from '../source/random.js';
+import type {Heartbeat} from '../source/vocabulary.js';
 
 /**
  * An engine of up to `clients` clients, no loss, no idle prompt, address keys, its datagrams fed
@@ -39,6 +40,22 @@ export function benchEngine(clients: number, clock: Clock): EngineCore {
       logFile: undefined,
     },
   });
+}
+
+/** Distinct, plausible addresses: 10.x.y.z, four clients per address. */
+export function addressOf(index: number): string {
+  const host = Math.floor(index / 4);
+  return `10.${(host >> 16) & 255}.${(host >> 8) & 255}.${host & 255}`;
+}
+
+/** The port of client `index` at its address. */
+export function portOf(index: number): number {
+  return 40_000 + (index % 4) * 7 + (index % 1013);
+}
+
+/** A labelled heartbeat with a sequence number and a send time, as a pinger sends it. */
+export function heartbeat(seq: number, timestampMs: number): Heartbeat {
+  return {kind: 'heartbeat', label: 'Ping', seq, timestampMs};
 }
 
 /** Ink's stdout: a terminal of a fixed size that remembers nothing it is given. */

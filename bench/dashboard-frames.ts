@@ -24,7 +24,7 @@ import type {EngineSnapshot} from '../source/engine/types.js';
 import type {Heartbeat} from '../source/vocabulary.js';
 import {Dashboard} from '../source/ui/dashboard.js';
 import type {EngineView} from '../source/ui/use-engine-snapshot.js';
-import {benchEngine, FakeTerminal} from './bench-engine.js';
+import {benchEngine, FakeTerminal, heartbeat} from './bench-engine.js';
 import {median} from './stats.js';
 
 export type DashboardFramesResult = {
@@ -71,10 +71,6 @@ async function settledRss(): Promise<number> {
   });
   collectGarbage();
   return process.memoryUsage.rss();
-}
-
-function heartbeat(seq: number, timestampMs: number): Heartbeat {
-  return {kind: 'heartbeat', label: 'Ping', seq, timestampMs};
 }
 
 /** Ink ends each frame it writes on a terminal with this (synchronized output off). */

@@ -22,7 +22,7 @@ import {parseArgs} from 'node:util';
 import {systemClock} from '../source/clock.js';
 import {sortColumns, type ViewQuery} from '../source/engine/types.js';
 import type {Heartbeat} from '../source/vocabulary.js';
-import {benchEngine} from './bench-engine.js';
+import {benchEngine, addressOf, portOf, heartbeat} from './bench-engine.js';
 
 export type GcPause = {
   readonly kind: string;
@@ -61,20 +61,6 @@ const gcKinds: Readonly<Record<number, string>> = {
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
 };
-
-/** Distinct, plausible addresses: 10.x.y.z, four clients per address. */
-function addressOf(index: number): string {
-  const host = Math.floor(index / 4);
-  return `10.${(host >> 16) & 255}.${(host >> 8) & 255}.${host & 255}`;
-}
-
-function portOf(index: number): number {
-  return 40_000 + (index % 4) * 7 + (index % 1013);
-}
-
-function heartbeat(seq: number, timestampMs: number): Heartbeat {
-  return {kind: 'heartbeat', label: 'Ping', seq, timestampMs};
-}
 
 function collectGarbage(): void {
   const {gc} = globalThis as {gc?: () => void};

@@ -23,7 +23,13 @@ import type {Heartbeat} from '../source/vocabulary.js';
 import type {EngineSnapshot} from '../source/engine/types.js';
 import {Dashboard} from '../source/ui/dashboard.js';
 import type {EngineView} from '../source/ui/use-engine-snapshot.js';
-import {benchEngine, FakeTerminal} from './bench-engine.js';
+import {
+  benchEngine,
+  FakeTerminal,
+  addressOf,
+  portOf,
+  heartbeat,
+} from './bench-engine.js';
 import {median, percentile} from './stats.js';
 
 export type FrameTimeResult = {
@@ -51,20 +57,6 @@ export type FrameTimeResult = {
   /** CPU time of the process per frame (median): the work itself, whatever else runs on the machine. */
   readonly cpuMedianMs: number;
 };
-
-/** Distinct, plausible addresses: 10.x.y.z, several clients per address. */
-function addressOf(index: number): string {
-  const host = Math.floor(index / 4);
-  return `10.${(host >> 16) & 255}.${(host >> 8) & 255}.${host & 255}`;
-}
-
-function portOf(index: number): number {
-  return 40_000 + (index % 4) * 7 + (index % 1013);
-}
-
-function heartbeat(seq: number, timestampMs: number): Heartbeat {
-  return {kind: 'heartbeat', label: 'Ping', seq, timestampMs};
-}
 
 function collectGarbage(): void {
   (globalThis as {gc?: () => void}).gc?.();
